@@ -1,0 +1,64 @@
+/**
+ * The one API of a Kindred library. The Electron IPC layer, browser mode's HTTP server and the
+ * CLI all speak it, so the renderer never knows which one it is talking to.
+ * This module imports nothing: it is shared by every process and the renderer.
+ */
+
+export type PhotoStatus = 'pending' | 'indexed' | 'error';
+
+/** One photo, as `kindred photos --json` prints it. */
+export interface PhotoSummary {
+  id: number;
+  /** Absolute path on disk. */
+  path: string;
+  /** Upright size, after EXIF orientation. Null until the photo has been decoded. */
+  width: number | null;
+  height: number | null;
+  /** ISO 8601 from EXIF DateTimeOriginal (with its offset when the camera wrote one), or null. */
+  takenAt: string | null;
+  status: PhotoStatus;
+  /** Null, or a message naming the cause (and what to do about it where something can be done). */
+  error: string | null;
+  /** Number of faces found. */
+  faces: number;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** One face, as `kindred faces --json` prints it. */
+export interface FaceSummary {
+  id: number;
+  /** Absolute path of the photo the face is in. */
+  photo: string;
+  /** In upright pixel coordinates of the oriented photo. */
+  box: Box;
+  score: number;
+  personId: number | null;
+  personName: string | null;
+  /** 128 numbers; only when asked for. */
+  embedding?: number[];
+}
+
+export interface PhotoQuery {
+  status?: PhotoStatus;
+}
+
+export interface FaceQuery {
+  withEmbeddings?: boolean;
+}
+
+export interface LibraryApi {
+  listPhotos(query?: PhotoQuery): Promise<PhotoSummary[]>;
+  listFaces(query?: FaceQuery): Promise<FaceSummary[]>;
+}
+
+/** The method names of LibraryApi, for the preload bridge and the IPC handlers to share. */
+export const LIBRARY_API_METHODS = [
+  'listPhotos',
+  'listFaces',
+] as const satisfies readonly (keyof LibraryApi)[];

@@ -1,0 +1,10 @@
+import type { LibraryApi } from '../common/api';
+
+declare global {
+  interface Window {
+    /** Exposed by src/preload/index.ts in the Electron app; absent in a plain browser tab. */
+    kindred?: LibraryApi;
+  }
+}
+
+export {};
