@@ -1,0 +1,5 @@
+import { migration0001 } from './0001-initial';
+import type { Migration } from './types';
+
+/** Every migration, in order. Append; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [migration0001];

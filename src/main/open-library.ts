@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import { systemClock, type Clock } from './clock';
+import { openDatabase } from './db/open';
+import type { LibraryLocation } from './library-paths';
+import { FacesRepository } from './repositories/faces';
+import { FoldersRepository } from './repositories/folders';
+import { PhotosRepository } from './repositories/photos';
+import { LibraryService } from './services/library';
+import { createAnalysisPool } from './vision/pool';
+
+export class LibraryOpenError extends Error {
+  override name = 'LibraryOpenError';
+}
+
+/**
+ * Composition root for a library on disk: creates its folder, opens and migrates the database
+ * and wires the service. Used by the CLI, browser mode and the Electron main process alike.
+ */
+export function openLibrary(location: LibraryLocation, clock: Clock = systemClock): LibraryService {
+  try {
+    fs.mkdirSync(location.cacheDir, { recursive: true });
+    fs.accessSync(location.dir, fs.constants.W_OK);
+  } catch (error) {
+    throw new LibraryOpenError(
+      `Cannot use ${location.dir} as the library folder (${(error as NodeJS.ErrnoException).code ?? error}). ` +
+        'Choose a writable folder with --library DIR or the KINDRED_LIBRARY environment variable.',
+    );
+  }
+  let db;
+  try {
+    db = openDatabase(location.databaseFile);
+  } catch (error) {
+    throw new LibraryOpenError(
+      `Cannot open the library database ${location.databaseFile}: ${(error as Error).message}. ` +
+        'Check that the file is writable and is a Kindred library, or choose another with --library DIR.',
+    );
+  }
+  return new LibraryService({
+    db,
+    folders: new FoldersRepository(db),
+    photos: new PhotosRepository(db),
+    faces: new FacesRepository(db),
+    clock,
+    createPool: (workers) => createAnalysisPool({ workers }),
+  });
+}

@@ -1,0 +1,36 @@
+import { PhotoReadError } from './decode';
+import type { Sessions } from './models';
+import { analysePhoto } from './pipeline';
+import { FileReadError, readPhotoFile } from './read-file';
+import type { AnalyseResult, AnalyseTask } from './task';
+
+/** Reads and analyses one photo file; every failure becomes a result naming its cause, never a throw. */
+export async function analyseFile(task: AnalyseTask, sessions: Sessions): Promise<AnalyseResult> {
+  let file: Awaited<ReturnType<typeof readPhotoFile>>;
+  try {
+    file = await readPhotoFile(task.path);
+  } catch (error) {
+    if (error instanceof FileReadError) return { ok: false, error: error.message, file: error.file };
+    throw error;
+  }
+  try {
+    const analysis = await analysePhoto(file.bytes, sessions, task.options);
+    return {
+      ok: true,
+      file: { ...file.facts, contentHash: file.contentHash },
+      width: analysis.header.width,
+      height: analysis.header.height,
+      takenAt: analysis.header.takenAt,
+      camera: analysis.header.camera,
+      warning: analysis.header.warning,
+      faces: analysis.faces,
+      timings: analysis.timings,
+    };
+  } catch (error) {
+    const message =
+      error instanceof PhotoReadError
+        ? error.message
+        : `internal error while analysing (${error instanceof Error ? error.message : String(error)}); please report it`;
+    return { ok: false, error: message, file: file.facts };
+  }
+}

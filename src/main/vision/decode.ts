@@ -1,0 +1,127 @@
+import exifReader from 'exif-reader';
+import sharp, { type FormatEnum, type Metadata } from 'sharp';
+import type { RgbImage } from './image';
+
+/**
+ * Above this many pixels a file is refused before any pixel is decoded: a decompression bomb
+ * (a tiny file that claims to be gigapixels) must not take the machine's memory. 250 MP still
+ * admits every camera sensor and most stitched panoramas.
+ */
+export const MAX_PIXELS = 250_000_000;
+
+/** A problem with the file itself (as opposed to a bug): recorded on the photo, the scan goes on. */
+export class PhotoReadError extends Error {}
+
+export interface PhotoHeader {
+  format: string;
+  /** Upright size, after EXIF orientation. */
+  width: number;
+  height: number;
+  takenAt: string | null;
+  camera: string | null;
+  /** Something odd that did not stop indexing (unreadable EXIF), or null. */
+  warning: string | null;
+}
+
+const SHARP_OPTIONS = { failOn: 'error', limitInputPixels: MAX_PIXELS, sequentialRead: true } as const;
+
+function describeSharpError(error: unknown, format?: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unsupported image format/i.test(message))
+    return 'not an image Kindred can read (unknown or unsupported format)';
+  if (/exceeds pixel limit/i.test(message)) {
+    return `image is larger than Kindred's limit of ${MAX_PIXELS / 1e6} megapixels (possibly a decompression bomb)`;
+  }
+  if (format === 'heif' && /compression format|codec|plugin|unsupported/i.test(message)) {
+    return `HEIF/HEIC image uses a codec this build cannot decode (${message.trim()}); export it as JPEG to index it`;
+  }
+  if (/premature end|truncated|unexpected end|end of file|not enough data|read error/i.test(message)) {
+    return `image data is truncated or damaged (${message.trim()})`;
+  }
+  return `cannot decode image (${message.trim()})`;
+}
+
+function formatLocalTimestamp(date: Date, offset: string | undefined): string | null {
+  if (Number.isNaN(date.getTime())) return null;
+  // exif-reader reads the camera's wall-clock time as if it were UTC; the UTC fields are that wall clock.
+  const iso = date.toISOString().slice(0, 19);
+  return offset && /^[+-]\d{2}:\d{2}$/.test(offset) ? `${iso}${offset}` : iso;
+}
+
+function readExif(exif: Buffer): { takenAt: string | null; camera: string | null } {
+  const tags = exifReader(exif);
+  const original = tags.Photo?.DateTimeOriginal ?? tags.Photo?.DateTimeDigitized ?? tags.Image?.DateTime;
+  const offset = (tags.Photo as Record<string, unknown> | undefined)?.OffsetTimeOriginal;
+  const takenAt =
+    original instanceof Date
+      ? formatLocalTimestamp(original, typeof offset === 'string' ? offset : undefined)
+      : null;
+  const make = typeof tags.Image?.Make === 'string' ? tags.Image.Make.replace(/\0/g, '').trim() : '';
+  const model = typeof tags.Image?.Model === 'string' ? tags.Image.Model.replace(/\0/g, '').trim() : '';
+  const camera = model.toLowerCase().startsWith(make.toLowerCase()) ? model : `${make} ${model}`.trim();
+  return { takenAt, camera: camera || null };
+}
+
+/** Reads the header only: format, upright size, EXIF. No pixels are decoded. */
+export async function readPhotoHeader(file: Buffer): Promise<PhotoHeader> {
+  if (file.length === 0) throw new PhotoReadError('file is empty (0 bytes)');
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(file, SHARP_OPTIONS).metadata();
+  } catch (error) {
+    throw new PhotoReadError(describeSharpError(error));
+  }
+  const { format, width, height } = metadata;
+  if (!format || !width || !height)
+    throw new PhotoReadError('not an image Kindred can read (no size in its header)');
+  if (!(sharp.format as FormatEnum)[format as keyof FormatEnum]?.input?.buffer) {
+    throw new PhotoReadError(`${format.toUpperCase()} images cannot be read by this build of Kindred`);
+  }
+  if (width * height > MAX_PIXELS) {
+    throw new PhotoReadError(
+      `image claims ${width}×${height} pixels (${Math.round((width * height) / 1e6)} MP), over Kindred's limit of ` +
+        `${MAX_PIXELS / 1e6} MP (possibly a decompression bomb)`,
+    );
+  }
+  const swap = (metadata.orientation ?? 1) >= 5;
+  let takenAt: string | null = null;
+  let camera: string | null = null;
+  let warning: string | null = null;
+  if (metadata.exif) {
+    try {
+      ({ takenAt, camera } = readExif(metadata.exif));
+    } catch (error) {
+      warning = `EXIF metadata is unreadable (${error instanceof Error ? error.message : String(error)}); date taken unknown`;
+    }
+  }
+  return { format, width: swap ? height : width, height: swap ? width : height, takenAt, camera, warning };
+}
+
+/**
+ * Decodes the upright photo scaled so that it fits inside `maxSide`×`maxSide` (never upscaled
+ * past `maxScale`), as 8-bit sRGB. Resizing inside sharp lets libjpeg shrink while decoding,
+ * so a 12-MP JPEG is never fully decoded just to look for faces.
+ */
+export async function decodeScaled(file: Buffer, header: PhotoHeader, scale: number): Promise<RgbImage> {
+  const width = Math.max(1, Math.round(header.width * scale));
+  const height = Math.max(1, Math.round(header.height * scale));
+  try {
+    let pipeline = sharp(file, SHARP_OPTIONS).rotate();
+    if (width !== header.width || height !== header.height) {
+      pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: scale < 1 ? 'lanczos3' : 'cubic' });
+    }
+    const { data, info } = await pipeline
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+      width: info.width,
+      height: info.height,
+    };
+  } catch (error) {
+    throw new PhotoReadError(describeSharpError(error, header.format));
+  }
+}

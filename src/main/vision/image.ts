@@ -1,0 +1,148 @@
+/** An 8-bit RGB image, rows top to bottom, 3 bytes a pixel. */
+export interface RgbImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * Samples a 3-channel image at a real-valued position (pixel centres at integer coordinates),
+ * bilinearly; outside the image it reads black, which is what the nets saw as padding.
+ */
+export function sampleBilinear(
+  image: RgbImage,
+  x: number,
+  y: number,
+  out: Float32Array,
+  outOffset: number,
+): void {
+  const { data, width, height } = image;
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  for (let c = 0; c < 3; c++) out[outOffset + c] = 0;
+  for (let dy = 0; dy < 2; dy++) {
+    const yy = y0 + dy;
+    if (yy < 0 || yy >= height) continue;
+    const wy = dy === 0 ? 1 - fy : fy;
+    if (wy === 0) continue;
+    for (let dx = 0; dx < 2; dx++) {
+      const xx = x0 + dx;
+      if (xx < 0 || xx >= width) continue;
+      const w = wy * (dx === 0 ? 1 - fx : fx);
+      if (w === 0) continue;
+      const i = (yy * width + xx) * 3;
+      out[outOffset] += w * data[i];
+      out[outOffset + 1] += w * data[i + 1];
+      out[outOffset + 2] += w * data[i + 2];
+    }
+  }
+}
+
+/** A 2-D affine map from output pixel (u, v) to source pixel: x = a*u + b*v + tx, y = c*u + d*v + ty. */
+export interface Affine {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  tx: number;
+  ty: number;
+}
+
+/**
+ * Renders `size`×`size` output pixels through `map` into NHWC float RGB (0..255).
+ * When one output pixel covers several source pixels, it averages a k×k grid of samples so
+ * that a large face shrunk to a small net input does not alias (dlib shrinks through an image
+ * pyramid for the same reason). `inside` optionally masks source positions to black.
+ */
+export function warpToTensor(
+  image: RgbImage,
+  map: Affine,
+  outWidth: number,
+  outHeight: number,
+  out: Float32Array,
+  outOffset: number,
+  inside?: (x: number, y: number) => boolean,
+): void {
+  const scale = Math.max(Math.hypot(map.a, map.c), Math.hypot(map.b, map.d));
+  const k = Math.min(8, Math.max(1, Math.ceil(scale - 1e-6)));
+  const sample = new Float32Array(3);
+  const inv = 1 / (k * k);
+  for (let v = 0; v < outHeight; v++) {
+    for (let u = 0; u < outWidth; u++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let sy = 0; sy < k; sy++) {
+        const vv = v + (sy + 0.5) / k - 0.5;
+        for (let sx = 0; sx < k; sx++) {
+          const uu = u + (sx + 0.5) / k - 0.5;
+          const x = map.a * uu + map.b * vv + map.tx;
+          const y = map.c * uu + map.d * vv + map.ty;
+          if (inside && !inside(x, y)) continue;
+          sampleBilinear(image, x, y, sample, 0);
+          r += sample[0];
+          g += sample[1];
+          b += sample[2];
+        }
+      }
+      const o = outOffset + (v * outWidth + u) * 3;
+      out[o] = r * inv;
+      out[o + 1] = g * inv;
+      out[o + 2] = b * inv;
+    }
+  }
+}
+
+/** Halves an image by averaging 2×2 blocks (exact, and far cheaper than another decode). */
+export function halve(image: RgbImage): RgbImage {
+  const width = Math.max(1, Math.floor(image.width / 2));
+  const height = Math.max(1, Math.floor(image.height / 2));
+  const data = new Uint8Array(width * height * 3);
+  const src = image.data;
+  const sw = image.width;
+  for (let y = 0; y < height; y++) {
+    const r0 = Math.min(2 * y, image.height - 1) * sw;
+    const r1 = Math.min(2 * y + 1, image.height - 1) * sw;
+    for (let x = 0; x < width; x++) {
+      const c0 = Math.min(2 * x, sw - 1);
+      const c1 = Math.min(2 * x + 1, sw - 1);
+      const o = (y * width + x) * 3;
+      for (let c = 0; c < 3; c++) {
+        data[o + c] =
+          (src[(r0 + c0) * 3 + c] +
+            src[(r0 + c1) * 3 + c] +
+            src[(r1 + c0) * 3 + c] +
+            src[(r1 + c1) * 3 + c] +
+            2) >>
+          2;
+      }
+    }
+  }
+  return { data, width, height };
+}
+
+/** Copies an image into a zero (black) square canvas at (dx, dy), as NHWC floats 0..255. */
+export function placeOnCanvas(
+  image: RgbImage,
+  canvasSize: number,
+  dx: number,
+  dy: number,
+  out: Float32Array,
+): void {
+  out.fill(0);
+  for (let y = 0; y < image.height; y++) {
+    const cy = y + dy;
+    if (cy < 0 || cy >= canvasSize) continue;
+    for (let x = 0; x < image.width; x++) {
+      const cx = x + dx;
+      if (cx < 0 || cx >= canvasSize) continue;
+      const s = (y * image.width + x) * 3;
+      const o = (cy * canvasSize + cx) * 3;
+      out[o] = image.data[s];
+      out[o + 1] = image.data[s + 1];
+      out[o + 2] = image.data[s + 2];
+    }
+  }
+}

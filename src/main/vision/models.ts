@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+
+export const MODEL_FILES = {
+  detector: 'ssd_mobilenetv1.onnx',
+  landmarks: 'face_landmark_68.onnx',
+  recognition: 'face_recognition.onnx',
+} as const;
+
+export type ModelName = keyof typeof MODEL_FILES;
+
+/**
+ * The models/ folder: KINDRED_MODELS_DIR, else the first `models/` holding the detector found
+ * walking up from this file (works from src/ under the test runner, from out/ after a build,
+ * and from an app bundle that ships models/ beside out/).
+ */
+export function resolveModelsDir(start = __dirname, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KINDRED_MODELS_DIR) return path.resolve(env.KINDRED_MODELS_DIR);
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'models');
+    if (fs.existsSync(path.join(candidate, MODEL_FILES.detector))) return candidate;
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new Error(
+    `Kindred's face models were not found (looked for models/${MODEL_FILES.detector} above ${start}). ` +
+      'Run `npm run models` in the Kindred checkout to convert them.',
+  );
+}
+
+/**
+ * One intra-op thread per session and one worker per core: measured faster than letting ORT
+ * spread one run over both cores. Spinning off: with it on, two busy workers slowed each other down.
+ */
+export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  graphOptimizationLevel: 'all',
+  extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+};
+
+export type Sessions = Record<ModelName, ort.InferenceSession>;
+
+export async function loadSessions(modelsDir: string): Promise<Sessions> {
+  const load = (name: ModelName) =>
+    ort.InferenceSession.create(path.join(modelsDir, MODEL_FILES[name]), SESSION_OPTIONS);
+  const [detector, landmarks, recognition] = await Promise.all([
+    load('detector'),
+    load('landmarks'),
+    load('recognition'),
+  ]);
+  return { detector, landmarks, recognition };
+}
+
+/** Runs a single-input single-output model on an NHWC float batch. */
+export async function runNhwc(
+  session: ort.InferenceSession,
+  data: Float32Array,
+  batch: number,
+  height: number,
+  width: number,
+): Promise<Record<string, Float32Array>> {
+  const input = new ort.Tensor('float32', data, [batch, height, width, 3]);
+  const outputs = await session.run({ [session.inputNames[0]]: input });
+  const result: Record<string, Float32Array> = {};
+  for (const [name, tensor] of Object.entries(outputs)) result[name] = tensor.data as Float32Array;
+  return result;
+}

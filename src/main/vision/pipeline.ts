@@ -1,0 +1,110 @@
+import { alignedChip, boxChip } from './aligner';
+import { decodeScaled, readPhotoHeader, type PhotoHeader } from './decode';
+import { DETECTOR_SIZE, findFaces } from './detector';
+import { allocateChips, chipOffset, embedChips } from './embedder';
+import type { RgbImage } from './image';
+import { findLandmarks } from './landmarks';
+import type { Sessions } from './models';
+import type { ScoredBox } from './nms';
+
+export interface PipelineOptions {
+  /** Second detector pass on the photo centred in a canvas twice its size. Default on. */
+  paddedPass: boolean;
+  /** Average each descriptor with its mirror image's. Default on. */
+  mirror: boolean;
+  /** 'dlib': landmarks → similarity transform to dlib's template; 'box': face-api's unrotated box crop. */
+  alignment: 'dlib' | 'box';
+}
+
+export const DEFAULT_PIPELINE: PipelineOptions = { paddedPass: true, mirror: true, alignment: 'dlib' };
+
+/** Milliseconds spent in each stage of one photo. */
+export interface StageTimings {
+  decode: number;
+  detect: number;
+  landmarks: number;
+  align: number;
+  embed: number;
+}
+
+export interface AnalysedFace {
+  box: { x: number; y: number; width: number; height: number };
+  score: number;
+  landmarks: Float32Array;
+  embedding: Float32Array;
+}
+
+export interface PhotoAnalysis {
+  header: PhotoHeader;
+  faces: AnalysedFace[];
+  timings: StageTimings;
+}
+
+/**
+ * The recognition chip wants the smallest face to span at least this many real pixels; a
+ * larger decode only costs time (and is averaged away when the chip is sampled).
+ */
+const CHIP_SOURCE_FACE_PX = 160;
+
+/** The scale to decode at for landmarks and chips: full detail for small faces, less for big ones. */
+function chipSourceScale(faces: readonly ScoredBox[]): number {
+  const smallest = Math.min(...faces.map((face) => Math.min(face.width, face.height)));
+  return Math.min(1, CHIP_SOURCE_FACE_PX / smallest);
+}
+
+export async function analysePhoto(
+  file: Buffer,
+  sessions: Sessions,
+  options: PipelineOptions = DEFAULT_PIPELINE,
+): Promise<PhotoAnalysis> {
+  const timings: StageTimings = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
+  let started = performance.now();
+  const lap = (stage: keyof StageTimings) => {
+    const now = performance.now();
+    timings[stage] += now - started;
+    started = now;
+  };
+
+  const header = await readPhotoHeader(file);
+  const fittedScale = DETECTOR_SIZE / Math.max(header.width, header.height);
+  const fitted = await decodeScaled(file, header, fittedScale);
+  lap('decode');
+
+  const boxes = await findFaces(sessions.detector, fitted, fittedScale, header.width, header.height, {
+    paddedPass: options.paddedPass,
+  });
+  lap('detect');
+  if (boxes.length === 0) return { header, faces: [], timings };
+
+  // Crops come from a decode at least as detailed as the faces need, never from the 512 image
+  // when that image is smaller than the photo and the faces are small.
+  const wanted = chipSourceScale(boxes);
+  let source: RgbImage = fitted;
+  let sourceScale = fittedScale;
+  if (wanted > fittedScale || fittedScale > 1) {
+    source = await decodeScaled(file, header, wanted);
+    sourceScale = source.width / header.width;
+  }
+  lap('decode');
+
+  const landmarks = await findLandmarks(sessions.landmarks, source, sourceScale, boxes);
+  lap('landmarks');
+
+  const chips = allocateChips(boxes.length, options.mirror);
+  boxes.forEach((box, i) => {
+    if (options.alignment === 'dlib') alignedChip(source, sourceScale, landmarks[i], chips, chipOffset(i));
+    else boxChip(source, sourceScale, box, chips, chipOffset(i));
+  });
+  lap('align');
+
+  const embeddings = await embedChips(sessions.recognition, chips, boxes.length, options.mirror);
+  lap('embed');
+
+  const faces = boxes.map((box, i) => ({
+    box: { x: box.x, y: box.y, width: box.width, height: box.height },
+    score: box.score,
+    landmarks: landmarks[i],
+    embedding: embeddings[i],
+  }));
+  return { header, faces, timings };
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Piscina } from 'piscina';
+import { resolveModelsDir } from './models';
+import type { AnalyseResult, AnalyseTask } from './task';
+
+export interface AnalysisPool {
+  analyse(task: AnalyseTask): Promise<AnalyseResult>;
+  close(): Promise<void>;
+  readonly workers: number;
+}
+
+/** The built worker script (out/main/vision-worker.js), found from wherever this module runs. */
+export function resolveWorkerFile(start = __dirname): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    for (const candidate of [
+      path.join(dir, 'vision-worker.js'),
+      path.join(dir, 'out', 'main', 'vision-worker.js'),
+    ]) {
+      if (fs.existsSync(candidate)) return candidate;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new Error(
+    `The vision worker was not found near ${start}. Run \`npm run build\` in the Kindred checkout.`,
+  );
+}
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, os.availableParallelism());
+}
+
+/** A pool of vision workers, one per core unless told otherwise; each runs one photo at a time. */
+export function createAnalysisPool(
+  options: { workers?: number; modelsDir?: string; workerFile?: string } = {},
+): AnalysisPool {
+  const workers = options.workers ?? defaultWorkerCount();
+  const piscina = new Piscina<AnalyseTask, AnalyseResult>({
+    filename: options.workerFile ?? resolveWorkerFile(),
+    minThreads: workers,
+    maxThreads: workers,
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 60_000,
+    workerData: { modelsDir: options.modelsDir ?? resolveModelsDir() },
+  });
+  return {
+    workers,
+    analyse: (task) => piscina.run(task),
+    close: () => piscina.destroy(),
+  };
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import type { FileFacts } from './task';
+
+/** Files larger than this are not photos Kindred will index (and would cost that much memory to read). */
+export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+
+export class FileReadError extends Error {
+  constructor(
+    message: string,
+    readonly file: FileFacts | null,
+  ) {
+    super(message);
+  }
+}
+
+function describeFsError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'file disappeared before it could be read';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied: Kindred cannot read this file (check its permissions)';
+    case 'EISDIR':
+      return 'is a folder, not a file';
+    default:
+      return `cannot read file (${error.code ?? error.message})`;
+  }
+}
+
+/**
+ * Reads a whole file with the size and mtime it had when opened, and its SHA-256, which is how
+ * a photo keeps its identity when it is moved or renamed. One read serves hashing and decoding.
+ */
+export async function readPhotoFile(
+  filePath: string,
+): Promise<{ bytes: Buffer; facts: FileFacts; contentHash: string }> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(filePath, 'r');
+  } catch (error) {
+    throw new FileReadError(describeFsError(error as NodeJS.ErrnoException), null);
+  }
+  try {
+    const stat = await handle.stat();
+    const facts = { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) };
+    if (!stat.isFile()) throw new FileReadError('not a regular file', facts);
+    if (stat.size > MAX_FILE_BYTES) {
+      throw new FileReadError(
+        `file is ${Math.round(stat.size / 2 ** 20)} MiB, larger than any photo Kindred indexes`,
+        facts,
+      );
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await handle.readFile();
+    } catch (error) {
+      throw new FileReadError(describeFsError(error as NodeJS.ErrnoException), facts);
+    }
+    return { bytes, facts, contentHash: createHash('sha256').update(bytes).digest('hex') };
+  } finally {
+    await handle.close();
+  }
+}

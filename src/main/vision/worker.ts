@@ -1,0 +1,20 @@
+/**
+ * A vision worker thread (piscina). Each worker loads its own ONNX Runtime sessions once and
+ * analyses one photo per task; it never touches SQLite: results go back to the single writer.
+ */
+import sharp from 'sharp';
+import { workerData } from 'node:worker_threads';
+import { analyseFile } from './analyse-file';
+import { loadSessions, type Sessions } from './models';
+import type { AnalyseResult, AnalyseTask } from './task';
+
+// The pool already runs one worker per core; libvips' own threads would only contend with them.
+sharp.concurrency(1);
+sharp.cache(false);
+
+let sessions: Promise<Sessions> | undefined;
+
+export default async function analyse(task: AnalyseTask): Promise<AnalyseResult> {
+  sessions ??= loadSessions((workerData as { modelsDir: string }).modelsDir);
+  return analyseFile(task, await sessions);
+}

@@ -1,0 +1,83 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LibraryTooNewError, migrate } from '../../../src/main/db/migrate';
+import { MIGRATIONS } from '../../../src/main/db/migrations';
+import { openDatabase } from '../../../src/main/db/open';
+import { tempDir } from '../../support/fixtures';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+
+function tempDbFile(): string {
+  const temp = tempDir();
+  cleanups.push(temp.cleanup);
+  return path.join(temp.dir, 'library.db');
+}
+
+describe('library database', () => {
+  it('opens with WAL, foreign keys and the newest schema version', () => {
+    const db = openDatabase(tempDbFile());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const tables = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+      .all()
+      .map((row) => (row as { name: string }).name);
+    expect(tables).toEqual(
+      expect.arrayContaining(['face_rejections', 'faces', 'folders', 'people', 'photos']),
+    );
+    db.close();
+  });
+
+  it('numbers migrations from 1 without gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  });
+
+  it('re-running migrate on an up-to-date file changes nothing', () => {
+    const file = tempDbFile();
+    openDatabase(file).close();
+    const db = new Database(file);
+    expect(migrate(db)).toBe(MIGRATIONS.length);
+    db.close();
+  });
+
+  it('refuses a library written by a newer Kindred, naming both versions', () => {
+    const file = tempDbFile();
+    const db = new Database(file);
+    db.pragma(`user_version = ${MIGRATIONS.length + 5}`);
+    expect(() => migrate(db)).toThrow(LibraryTooNewError);
+    expect(() => migrate(db)).toThrow(/newer Kindred/);
+    db.close();
+  });
+});
+
+describe('migration 0001 (initial)', () => {
+  it('creates a schema that enforces photo status and embedding size', () => {
+    const db = new Database(tempDbFile());
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS, 1);
+    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'now')`).run();
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO photos (folder_id, path, size, mtime_ms, status) VALUES (1, '/p/a.jpg', 1, 1, 'weird')`,
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    db.prepare(
+      `INSERT INTO photos (id, folder_id, path, size, mtime_ms) VALUES (1, 1, '/p/a.jpg', 1, 1)`,
+    ).run();
+    const insertFace = db.prepare(
+      `INSERT INTO faces (photo_id, x, y, width, height, score, landmarks, embedding, created_at)
+       VALUES (1, 0, 0, 10, 10, 0.9, ?, ?, 'now')`,
+    );
+    expect(() => insertFace.run(Buffer.alloc(544), Buffer.alloc(100))).toThrow(/CHECK/);
+    insertFace.run(Buffer.alloc(544), Buffer.alloc(512));
+    // Deleting a photo takes its faces with it.
+    db.prepare(`DELETE FROM photos WHERE id = 1`).run();
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM faces`).get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
