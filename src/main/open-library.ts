@@ -6,7 +6,7 @@ import { FacesRepository } from './repositories/faces';
 import { FoldersRepository } from './repositories/folders';
 import { PhotosRepository } from './repositories/photos';
 import { LibraryService } from './services/library';
-import { createAnalysisPool } from './vision/pool';
+import { createAnalysisPool, type AnalysisPool } from './vision/pool';
 
 export class LibraryOpenError extends Error {
   override name = 'LibraryOpenError';
@@ -16,7 +16,13 @@ export class LibraryOpenError extends Error {
  * Composition root for a library on disk: creates its folder, opens and migrates the database
  * and wires the service. Used by the CLI, browser mode and the Electron main process alike.
  */
-export function openLibrary(location: LibraryLocation, clock: Clock = systemClock): LibraryService {
+export interface OpenLibraryOptions {
+  clock?: Clock;
+  /** The vision pool to scan with; tests pass one that fails on purpose. */
+  createPool?: (workers?: number) => AnalysisPool;
+}
+
+export function openLibrary(location: LibraryLocation, options: OpenLibraryOptions = {}): LibraryService {
   try {
     fs.mkdirSync(location.cacheDir, { recursive: true });
     fs.accessSync(location.dir, fs.constants.W_OK);
@@ -40,7 +46,7 @@ export function openLibrary(location: LibraryLocation, clock: Clock = systemCloc
     folders: new FoldersRepository(db),
     photos: new PhotosRepository(db),
     faces: new FacesRepository(db),
-    clock,
-    createPool: (workers) => createAnalysisPool({ workers }),
+    clock: options.clock ?? systemClock,
+    createPool: options.createPool ?? ((workers) => createAnalysisPool({ workers })),
   });
 }

@@ -119,18 +119,22 @@ export async function scanFolders(
   // Enough tasks in flight to keep every worker busy, few enough that results never pile up.
   const inFlight = pool.workers * 2;
   let next = 0;
+  // The first failure of the pool itself (not of a photo: those come back as results) stops
+  // every lane; what was analysed so far is still written, the rest stays pending.
+  let failure: { error: unknown } | undefined;
   const runLane = async () => {
-    while (next < queue.length) {
+    while (!failure && next < queue.length) {
       const photo = queue[next++];
-      const result = await pool.analyse({ path: photo.path, options: pipeline });
-      writer.add(photo.id, result);
+      try {
+        writer.add(photo.id, await pool.analyse({ path: photo.path, options: pipeline }));
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
-  try {
-    await Promise.all(Array.from({ length: Math.min(inFlight, queue.length) }, runLane));
-  } finally {
-    writer.flush();
-  }
+  await Promise.all(Array.from({ length: Math.min(inFlight, queue.length) }, runLane));
+  writer.flush();
+  if (failure) throw failure.error;
 
   const now = clock.now().toISOString();
   for (const folderId of folderIds) deps.folders.markScanned(folderId, now);
