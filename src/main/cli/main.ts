@@ -23,10 +23,16 @@ program
   .argument('<folder...>', 'photo folders, scanned recursively')
   .addOption(libraryOption())
   .option('--workers <n>', 'vision worker threads (default: one per core)')
-  .action(async (folders: string[], options: { library?: string; workers?: string }) => {
-    const { runScan } = await import('./commands/scan');
-    process.exitCode = await runScan(folders, options);
-  });
+  .option(
+    '--small-faces',
+    'also search large photos tile by tile for faces down to ~40 px (several times slower)',
+  )
+  .action(
+    async (folders: string[], options: { library?: string; workers?: string; smallFaces?: boolean }) => {
+      const { runScan } = await import('./commands/scan');
+      process.exitCode = await runScan(folders, options);
+    },
+  );
 
 program
   .command('photos')

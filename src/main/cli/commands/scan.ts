@@ -41,7 +41,7 @@ export async function runScan(
   const summary = await withLibrary(options.library, (library) =>
     library.scan(roots, {
       workers,
-      pipeline: DEFAULT_PIPELINE,
+      pipeline: { ...DEFAULT_PIPELINE, smallFaces: options.smallFaces ?? false },
       onProgress: (progress) =>
         bar?.update(progress.done, progress.total, progress.elapsedMs, progress.done === progress.total),
     }),
