@@ -33,7 +33,7 @@ function checkFolders(folders: readonly string[]): string[] {
 
 export async function runScan(
   folders: string[],
-  options: { library?: string; workers?: string },
+  options: { library?: string; workers?: string; smallFaces?: boolean },
 ): Promise<number> {
   const workers = parseWorkers(options.workers);
   const roots = checkFolders(folders);
