@@ -25,8 +25,21 @@ export interface PhotoHeader {
 
 const SHARP_OPTIONS = { failOn: 'error', limitInputPixels: MAX_PIXELS, sequentialRead: true } as const;
 
+/**
+ * libvips' message on one line, without its retry chatter ("source: bad seek to 1024", often dozens
+ * of lines before the real cause): the message is stored on the photo and shown to the user.
+ */
+function cleanSharpMessage(message: string): string {
+  return message
+    .replace(/source: bad seek to \d+/g, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .reduce((text, line) => (!text ? line : text.endsWith(':') ? `${text} ${line}` : `${text}; ${line}`), '');
+}
+
 function describeSharpError(error: unknown, format?: string): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = cleanSharpMessage(error instanceof Error ? error.message : String(error));
   if (/unsupported image format/i.test(message))
     return 'not an image Kindred can read (unknown or unsupported format)';
   if (/exceeds pixel limit/i.test(message)) {
@@ -50,6 +63,9 @@ function formatLocalTimestamp(date: Date, offset: string | undefined): string | 
 
 function readExif(exif: Buffer): { takenAt: string | null; camera: string | null } {
   const tags = exifReader(exif);
+  // exif-reader returns no IFD0 instead of throwing when the block's offsets or entry counts point
+  // past its end: that block is just as unreadable as one it rejects.
+  if (!tags.Image) throw new Error('IFD0 is missing or lies outside the EXIF block');
   const original = tags.Photo?.DateTimeOriginal ?? tags.Photo?.DateTimeDigitized ?? tags.Image?.DateTime;
   const offset = (tags.Photo as Record<string, unknown> | undefined)?.OffsetTimeOriginal;
   const takenAt =
