@@ -46,10 +46,47 @@ export interface FaceSummary {
 
 export interface PhotoQuery {
   status?: PhotoStatus;
+  /** Person ids: photos with all of them (or any of them with `anyPerson`). */
+  personIds?: number[];
+  anyPerson?: boolean;
+  /** Paging, for long lists (a person's photos, the timeline). */
+  limit?: number;
+  offset?: number;
 }
 
 export interface FaceQuery {
   withEmbeddings?: boolean;
+  personId?: number;
+  unassigned?: boolean;
+}
+
+/** One person, as `kindred people --json` prints it. */
+export interface PersonSummary {
+  id: number;
+  name: string | null;
+  faces: number;
+  photos: number;
+  /** The face that represents the person: chosen by the user, else the clearest one. */
+  coverFaceId: number | null;
+  hidden: boolean;
+  /** YYYY-MM-DD or null. */
+  birthDate: string | null;
+}
+
+/** A named person a face may be, waiting for the user (`kindred review`). */
+export interface Suggestion {
+  faceId: number;
+  photo: string;
+  box: Box;
+  personId: number;
+  personName: string;
+  distance: number;
+}
+
+export interface Verification {
+  distance: number;
+  threshold: number;
+  same: boolean;
 }
 
 export interface LibraryApi {

@@ -4,6 +4,7 @@ import { openDatabase } from './db/open';
 import type { LibraryLocation } from './library-paths';
 import { FacesRepository } from './repositories/faces';
 import { FoldersRepository } from './repositories/folders';
+import { PeopleRepository } from './repositories/people';
 import { PhotosRepository } from './repositories/photos';
 import { LibraryService } from './services/library';
 import { createAnalysisPool, type AnalysisPool } from './vision/pool';
@@ -46,6 +47,7 @@ export function openLibrary(location: LibraryLocation, options: OpenLibraryOptio
     folders: new FoldersRepository(db),
     photos: new PhotosRepository(db),
     faces: new FacesRepository(db),
+    people: new PeopleRepository(db),
     clock: options.clock ?? systemClock,
     createPool: options.createPool ?? ((workers) => createAnalysisPool({ workers })),
   });

@@ -14,6 +14,24 @@ program
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
 
+type PhotosOptions = {
+  library?: string;
+  json?: boolean;
+  status?: 'pending' | 'indexed' | 'error';
+  person: string[];
+  any?: boolean;
+};
+type FacesOptions = {
+  library?: string;
+  json?: boolean;
+  embeddings?: boolean;
+  person?: string;
+  unassigned?: boolean;
+};
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const people = () => import('./commands/people');
+
 const libraryOption = () =>
   new Option('--library <dir>', 'library folder (default: $KINDRED_LIBRARY or the platform data folder)');
 
@@ -42,7 +60,9 @@ program
   .addOption(
     new Option('--status <status>', 'only photos with this status').choices(['pending', 'indexed', 'error']),
   )
-  .action(async (options: { library?: string; json?: boolean; status?: 'pending' | 'indexed' | 'error' }) => {
+  .option('--person <person>', 'only photos with this person (id or name; repeat for several)', collect, [])
+  .option('--any', 'with several --person: photos with any of them (default: all of them)')
+  .action(async (options: PhotosOptions) => {
     const { runPhotos } = await import('./commands/list');
     process.exitCode = await runPhotos(options);
   });
@@ -53,9 +73,164 @@ program
   .addOption(libraryOption())
   .option('--json', 'print a JSON array')
   .option('--embeddings', 'include each face’s 128-number embedding')
-  .action(async (options: { library?: string; json?: boolean; embeddings?: boolean }) => {
+  .option('--person <person>', 'only faces of this person (id or name)')
+  .option('--unassigned', 'only faces that belong to nobody yet')
+  .action(async (options: FacesOptions) => {
     const { runFaces } = await import('./commands/list');
     process.exitCode = await runFaces(options);
+  });
+
+program
+  .command('people')
+  .description('list people: named first, then unnamed ones by number of faces')
+  .addOption(libraryOption())
+  .option('--json', 'print a JSON array')
+  .option('--all', 'include hidden people')
+  .action(async (options) => {
+    process.exitCode = await (await people()).runPeople(options);
+  });
+
+program
+  .command('name')
+  .description('name or rename a person')
+  .argument('<person>', 'person id or current name')
+  .argument('<name>', 'the new name')
+  .option('--merge', 'if another person already has this name, merge this one into them')
+  .addOption(libraryOption())
+  .action(async (person: string, name: string, options) => {
+    process.exitCode = await (await people()).runName(person, name, options);
+  });
+
+program
+  .command('merge')
+  .description('merge people into one (all their faces, rejections and details)')
+  .argument('<person...>', 'people to merge (ids or names)')
+  .requiredOption('--into <person>', 'the person they are')
+  .addOption(libraryOption())
+  .action(async (sources: string[], options) => {
+    process.exitCode = await (await people()).runMerge(sources, options);
+  });
+
+program
+  .command('move')
+  .description('move faces to a person, or to a new person with that name')
+  .argument('<face...>', 'face ids')
+  .requiredOption('--to <person>', 'person id or name; a name nobody has yet makes a new person')
+  .addOption(libraryOption())
+  .action(async (faces: string[], options) => {
+    process.exitCode = await (await people()).runMove(faces, options);
+  });
+
+program
+  .command('unassign')
+  .description('take faces away from their person and keep them with nobody')
+  .argument('<face...>', 'face ids')
+  .addOption(libraryOption())
+  .action(async (faces: string[], options) => {
+    process.exitCode = await (await people()).runUnassign(faces, options);
+  });
+
+program
+  .command('reject')
+  .description('"not this person": remove faces (or suggestions) from a person, for good')
+  .argument('<face...>', 'face ids')
+  .option('--from <person>', 'the person they are not (default: their current person or suggestion)')
+  .addOption(libraryOption())
+  .action(async (faces: string[], options) => {
+    process.exitCode = await (await people()).runReject(faces, options);
+  });
+
+for (const [command, hidden] of [
+  ['hide', true],
+  ['unhide', false],
+] as const) {
+  program
+    .command(command)
+    .description(hidden ? 'hide a person from the people list' : 'show a hidden person again')
+    .argument('<person>', 'person id or name')
+    .addOption(libraryOption())
+    .action(async (person: string, options) => {
+      process.exitCode = await (await people()).runHide(person, hidden, options);
+    });
+}
+
+program
+  .command('cover')
+  .description('choose the face that shows a person')
+  .argument('<person>', 'person id or name')
+  .argument('<face>', 'one of their face ids')
+  .addOption(libraryOption())
+  .action(async (person: string, face: string, options) => {
+    process.exitCode = await (await people()).runCover(person, face, options);
+  });
+
+program
+  .command('birthdate')
+  .description('set a birth date: faces in photos taken before it are never matched to the person')
+  .argument('<person>', 'person id or name')
+  .argument('<date>', 'YYYY-MM-DD')
+  .addOption(libraryOption())
+  .action(async (person: string, date: string, options) => {
+    process.exitCode = await (await people()).runBirthdate(person, date, options);
+  });
+
+program
+  .command('delete-face')
+  .description('delete a detection that is not a face; it does not come back on a rescan')
+  .argument('<face>', 'face id')
+  .addOption(libraryOption())
+  .action(async (face: string, options) => {
+    process.exitCode = await (await people()).runDeleteFace(face, options);
+  });
+
+program
+  .command('add-face')
+  .description('add a face the detector missed')
+  .argument('<photo>', 'photo path or id')
+  .requiredOption('--box <x,y,w,h>', 'the face, in pixels of the upright photo')
+  .option('--person <person>', 'who it is (id or name)')
+  .addOption(libraryOption())
+  .action(async (photo: string, options) => {
+    process.exitCode = await (await people()).runAddFace(photo, options);
+  });
+
+program
+  .command('review')
+  .description('faces that may be a named person, best matches first')
+  .option('--json', 'print a JSON array')
+  .option('--person <person>', 'only suggestions for this person')
+  .addOption(libraryOption())
+  .action(async (options) => {
+    process.exitCode = await (await people()).runReview(options);
+  });
+
+program
+  .command('confirm')
+  .description('accept suggestions (or confirm automatic assignments)')
+  .argument('[face...]', 'face ids')
+  .option('--all-of <person>', "accept all of a person's suggestions and grouped faces")
+  .addOption(libraryOption())
+  .action(async (faces: string[], options) => {
+    process.exitCode = await (await people()).runConfirm(faces, options);
+  });
+
+program
+  .command('cluster')
+  .description('group faces that belong to nobody yet into people')
+  .option('--full', 'regroup every automatically grouped face from scratch (your decisions stay)')
+  .addOption(libraryOption())
+  .action(async (options) => {
+    process.exitCode = await (await people()).runCluster(options);
+  });
+
+program
+  .command('verify')
+  .description('are the largest faces of two images the same person?')
+  .argument('<image-a>')
+  .argument('<image-b>')
+  .option('--json', 'print a JSON object')
+  .action(async (imageA: string, imageB: string, options) => {
+    process.exitCode = await (await people()).runVerify(imageA, imageB, options);
   });
 
 async function main(): Promise<void> {
@@ -68,7 +243,9 @@ async function main(): Promise<void> {
       return;
     }
     const known =
-      error instanceof UsageError || (error instanceof Error && error.name === 'LibraryOpenError');
+      error instanceof UsageError ||
+      (error instanceof Error &&
+        ['LibraryOpenError', 'UserInputError', 'LibraryTooNewError'].includes(error.name));
     process.stderr.write(`kindred: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = known ? EXIT_USAGE : EXIT_FAILURE;
   }

@@ -3,6 +3,8 @@ import type { Migration } from './migrations/types';
 import { MIGRATIONS } from './migrations';
 
 export class LibraryTooNewError extends Error {
+  override name = 'LibraryTooNewError';
+
   constructor(
     readonly fileVersion: number,
     readonly knownVersion: number,

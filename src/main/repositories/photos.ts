@@ -36,10 +36,16 @@ export class PhotosRepository {
   private readonly storeFailureStmt;
   private readonly deleteStmt;
   private readonly listStmt;
-  private readonly listByStatusStmt;
   private readonly countByStatusStmt;
+  private readonly byIdStmt;
+  private readonly byPathStmt;
+  private readonly listSql: string;
+  private readonly db: LibraryDatabase;
 
   constructor(db: LibraryDatabase) {
+    this.db = db;
+    this.byIdStmt = db.prepare(`SELECT id, path, status FROM photos WHERE id = ?`);
+    this.byPathStmt = db.prepare(`SELECT id, path, status FROM photos WHERE path = ?`);
     this.insertPendingStmt = db.prepare(
       `INSERT INTO photos (folder_id, path, size, mtime_ms, status) VALUES (?, ?, ?, ?, 'pending')`,
     );
@@ -62,12 +68,11 @@ export class PhotosRepository {
        WHERE id = @id`,
     );
     this.deleteStmt = db.prepare(`DELETE FROM photos WHERE id = ?`);
-    const listSql = `
+    const listSql = (this.listSql = `
       SELECT p.id, p.path, p.width, p.height, p.taken_at AS takenAt, p.status, p.error,
              (SELECT COUNT(*) FROM faces f WHERE f.photo_id = p.id) AS faces
-      FROM photos p`;
+      FROM photos p`);
     this.listStmt = db.prepare(`${listSql} ORDER BY p.path`);
-    this.listByStatusStmt = db.prepare(`${listSql} WHERE p.status = ? ORDER BY p.path`);
     this.countByStatusStmt = db.prepare(`SELECT status, COUNT(*) AS n FROM photos GROUP BY status`);
   }
 
@@ -110,8 +115,46 @@ export class PhotosRepository {
     this.deleteStmt.run(id);
   }
 
-  list(status?: PhotoStatus): PhotoSummary[] {
-    return (status ? this.listByStatusStmt.all(status) : this.listStmt.all()) as PhotoSummary[];
+  list(
+    filter: {
+      status?: PhotoStatus;
+      personIds?: readonly number[];
+      anyPerson?: boolean;
+      limit?: number;
+      offset?: number;
+    } = {},
+  ): PhotoSummary[] {
+    const personIds = filter.personIds ?? [];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (personIds.length > 0) {
+      const marks = personIds.map(() => '?').join(', ');
+      // With all of them: the photo's faces cover every one of the people asked for.
+      where.push(
+        filter.anyPerson
+          ? `p.id IN (SELECT photo_id FROM faces WHERE person_id IN (${marks}))`
+          : `p.id IN (SELECT photo_id FROM faces WHERE person_id IN (${marks}) GROUP BY photo_id
+               HAVING COUNT(DISTINCT person_id) = ${new Set(personIds).size})`,
+      );
+      params.push(...personIds);
+    }
+    if (filter.status) {
+      where.push('p.status = ?');
+      params.push(filter.status);
+    }
+    if (where.length === 0 && filter.limit === undefined) return this.listStmt.all() as PhotoSummary[];
+    let sql = `${this.listSql}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.path`;
+    if (filter.limit !== undefined) {
+      sql += ' LIMIT ? OFFSET ?';
+      params.push(Math.max(0, Math.trunc(filter.limit)), Math.max(0, Math.trunc(filter.offset ?? 0)));
+    }
+    return this.db.prepare(sql).all(...params) as PhotoSummary[];
+  }
+
+  /** A photo by id or by its absolute path. */
+  find(reference: number | string): { id: number; path: string; status: PhotoStatus } | undefined {
+    return (typeof reference === 'number' ? this.byIdStmt.get(reference) : this.byPathStmt.get(reference)) as
+      { id: number; path: string; status: PhotoStatus } | undefined;
   }
 
   countByStatus(): Record<PhotoStatus, number> {

@@ -1,8 +1,8 @@
 import { PhotoReadError } from './decode';
 import type { Sessions } from './models';
-import { analysePhoto } from './pipeline';
+import { analysePhoto, embedFaceAt } from './pipeline';
 import { FileReadError, readPhotoFile } from './read-file';
-import type { AnalyseResult, AnalyseTask } from './task';
+import type { AnalyseResult, AnalyseTask, EmbedBoxResult, EmbedBoxTask } from './task';
 
 /** Reads and analyses one photo file; every failure becomes a result naming its cause, never a throw. */
 export async function analyseFile(task: AnalyseTask, sessions: Sessions): Promise<AnalyseResult> {
@@ -32,5 +32,17 @@ export async function analyseFile(task: AnalyseTask, sessions: Sessions): Promis
         ? error.message
         : `internal error while analysing (${error instanceof Error ? error.message : String(error)}); please report it`;
     return { ok: false, error: message, file: file.facts };
+  }
+}
+
+export async function embedBoxInFile(task: EmbedBoxTask, sessions: Sessions): Promise<EmbedBoxResult> {
+  try {
+    const { bytes } = await readPhotoFile(task.path);
+    const { header, face } = await embedFaceAt(bytes, sessions, task.box);
+    return { ok: true, face, width: header.width, height: header.height };
+  } catch (error) {
+    if (error instanceof FileReadError || error instanceof PhotoReadError)
+      return { ok: false, error: error.message };
+    throw error;
   }
 }

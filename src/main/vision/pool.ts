@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
 import { resolveModelsDir } from './models';
-import type { AnalyseResult, AnalyseTask } from './task';
+import type { AnalyseResult, AnalyseTask, EmbedBoxResult, EmbedBoxTask, VisionTask } from './task';
 
 export interface AnalysisPool {
   analyse(task: AnalyseTask): Promise<AnalyseResult>;
+  embedBox(task: Omit<EmbedBoxTask, 'kind'>): Promise<EmbedBoxResult>;
   close(): Promise<void>;
   readonly workers: number;
 }
@@ -36,7 +37,7 @@ export function createAnalysisPool(
   options: { workers?: number; modelsDir?: string; workerFile?: string } = {},
 ): AnalysisPool {
   const workers = options.workers ?? defaultWorkerCount();
-  const piscina = new Piscina<AnalyseTask, AnalyseResult>({
+  const piscina = new Piscina<VisionTask, AnalyseResult | EmbedBoxResult>({
     filename: options.workerFile ?? resolveWorkerFile(),
     minThreads: workers,
     maxThreads: workers,
@@ -46,7 +47,8 @@ export function createAnalysisPool(
   });
   return {
     workers,
-    analyse: (task) => piscina.run(task),
+    analyse: (task) => piscina.run({ ...task, kind: 'analyse' }) as Promise<AnalyseResult>,
+    embedBox: (task) => piscina.run({ ...task, kind: 'embed-box' }) as Promise<EmbedBoxResult>,
     close: () => piscina.destroy(),
   };
 }

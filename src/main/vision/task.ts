@@ -2,9 +2,22 @@ import type { AnalysedFace, PipelineOptions, StageTimings } from './pipeline';
 
 /** One unit of work for the pool: one photo file. Plain data, so it crosses threads cheaply. */
 export interface AnalyseTask {
+  kind?: 'analyse';
   path: string;
   options: PipelineOptions;
 }
+
+/** Embed one face at a box the user drew (the detector missed it). */
+export interface EmbedBoxTask {
+  kind: 'embed-box';
+  path: string;
+  box: { x: number; y: number; width: number; height: number };
+}
+
+export type VisionTask = AnalyseTask | EmbedBoxTask;
+
+export type EmbedBoxResult =
+  { ok: true; face: AnalysedFace; width: number; height: number } | { ok: false; error: string };
 
 export interface FileFacts {
   size: number;

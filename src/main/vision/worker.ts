@@ -4,9 +4,9 @@
  */
 import sharp from 'sharp';
 import { workerData } from 'node:worker_threads';
-import { analyseFile } from './analyse-file';
+import { analyseFile, embedBoxInFile } from './analyse-file';
 import { loadSessions, type Sessions } from './models';
-import type { AnalyseResult, AnalyseTask } from './task';
+import type { AnalyseResult, EmbedBoxResult, VisionTask } from './task';
 
 // The pool already runs one worker per core; libvips' own threads would only contend with them.
 sharp.concurrency(1);
@@ -14,7 +14,7 @@ sharp.cache(false);
 
 let sessions: Promise<Sessions> | undefined;
 
-export default async function analyse(task: AnalyseTask): Promise<AnalyseResult> {
+export default async function run(task: VisionTask): Promise<AnalyseResult | EmbedBoxResult> {
   sessions ??= loadSessions((workerData as { modelsDir: string }).modelsDir);
-  return analyseFile(task, await sessions);
+  return task.kind === 'embed-box' ? embedBoxInFile(task, await sessions) : analyseFile(task, await sessions);
 }

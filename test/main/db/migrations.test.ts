@@ -81,3 +81,40 @@ describe('migration 0001 (initial)', () => {
     db.close();
   });
 });
+
+describe('migration 0002 (people)', () => {
+  it('upgrades a version-1 library without losing its photos and faces', () => {
+    const db = new Database(tempDbFile());
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS, 1);
+    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'then')`).run();
+    db.prepare(
+      `INSERT INTO photos (id, folder_id, path, size, mtime_ms, status, width, height) VALUES (1, 1, '/p/a.jpg', 10, 20, 'indexed', 640, 480)`,
+    ).run();
+    const embedding = Buffer.from(new Float32Array(128).fill(0.25).buffer);
+    db.prepare(
+      `INSERT INTO faces (id, photo_id, x, y, width, height, score, landmarks, embedding, created_at)
+       VALUES (7, 1, 1, 2, 30, 40, 0.9, ?, ?, 'then')`,
+    ).run(Buffer.alloc(544), embedding);
+
+    expect(migrate(db)).toBe(2);
+    const face = db.prepare(`SELECT * FROM faces WHERE id = 7`).get() as Record<string, unknown>;
+    expect(face).toMatchObject({
+      photo_id: 1,
+      width: 30,
+      grouped: 0,
+      source: 'detected',
+      suggested_person_id: null,
+    });
+    expect(Buffer.compare(face.embedding as Buffer, embedding)).toBe(0);
+    expect(db.prepare(`SELECT path, status FROM photos`).all()).toEqual([
+      { path: '/p/a.jpg', status: 'indexed' },
+    ]);
+    // The new decision tables work and clean up after their face.
+    db.prepare(`INSERT INTO people (id, name, created_at) VALUES (3, 'Ann', 'now')`).run();
+    db.prepare(`INSERT INTO face_decisions (face_id, person_id, decided_at) VALUES (7, 3, 'now')`).run();
+    db.prepare(`DELETE FROM faces WHERE id = 7`).run();
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM face_decisions`).get()).toEqual({ n: 0 });
+    db.close();
+  });
+});

@@ -97,6 +97,7 @@ describe('scanning a folder', () => {
         if (++served > 2) throw new Error('simulated crash');
         return real.analyse(task);
       },
+      embedBox: (task) => real.embedBox(task),
       close: () => real.close(),
     };
     const crashed = lib.open({ createPool: () => dying });

@@ -11,9 +11,15 @@ export async function runPhotos(options: {
   library?: string;
   json?: boolean;
   status?: PhotoStatus;
+  person?: string[];
+  any?: boolean;
 }): Promise<number> {
   const photos = await withLibrary(options.library, (library) =>
-    library.listPhotos({ status: options.status }),
+    library.listPhotos({
+      status: options.status,
+      personIds: library.people.resolvePeople(options.person ?? []),
+      anyPerson: options.any,
+    }),
   );
   if (options.json) {
     printJson(photos);
@@ -46,9 +52,15 @@ export async function runFaces(options: {
   library?: string;
   json?: boolean;
   embeddings?: boolean;
+  person?: string;
+  unassigned?: boolean;
 }): Promise<number> {
   const faces = await withLibrary(options.library, (library) =>
-    library.listFaces({ withEmbeddings: options.embeddings }),
+    library.listFaces({
+      withEmbeddings: options.embeddings,
+      personId: options.person === undefined ? undefined : library.people.resolvePerson(options.person).id,
+      unassigned: options.unassigned,
+    }),
   );
   if (options.json) {
     printJson(faces);

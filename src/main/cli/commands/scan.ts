@@ -55,6 +55,7 @@ export async function runScan(
   const details = [
     `${analysed} analysed in ${formatDuration(summary.elapsedMs)} (${rate.toFixed(1)} photos/s)`,
     `${summary.facesFound} faces found`,
+    `${summary.grouping.newPeople} new people, ${summary.grouping.suggestions} suggestions to review`,
     `${summary.unchanged} unchanged`,
   ];
   if (summary.removed > 0) details.push(`${summary.removed} removed (file gone)`);

@@ -1,5 +1,6 @@
 import { migration0001 } from './0001-initial';
+import { migration0002 } from './0002-people';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [migration0001];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];

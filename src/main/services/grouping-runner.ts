@@ -1,0 +1,170 @@
+import type { Clock } from '../clock';
+import type { LibraryDatabase } from '../db/open';
+import { groupFaces, type FaceFacts, type GroupingSource, type PersonFacts } from '../people/grouping';
+import { GROUPING } from '../people/thresholds';
+import { createVectorIndex, type VectorIndex } from '../people/vector-index';
+import type { FacesRepository } from '../repositories/faces';
+import type { PeopleRepository } from '../repositories/people';
+
+export interface GroupingSummary {
+  /** Faces grouping looked at. */
+  considered: number;
+  /** Faces given to a person (existing or new). */
+  assigned: number;
+  newPeople: number;
+  suggestions: number;
+  elapsedMs: number;
+}
+
+export interface GroupingDependencies {
+  db: LibraryDatabase;
+  faces: FacesRepository;
+  people: PeopleRepository;
+  clock: Clock;
+}
+
+/** Builds the neighbour index from SQLite, the source of truth (rebuilt, never migrated). */
+export function buildFaceIndex(faces: FacesRepository): VectorIndex {
+  const index = createVectorIndex();
+  for (const { id, embedding } of faces.allEmbeddings()) index.add(id, embedding);
+  return index;
+}
+
+/**
+ * Grouping's view of the library, read through caches: within one run a face's facts, a
+ * person's facts and the rejections do not change (the run's own assignments are tracked by
+ * groupFaces itself), and grouping asks about the same neighbours over and over.
+ */
+function sourceFor(deps: GroupingDependencies, index: VectorIndex): GroupingSource {
+  const faceCache = new Map<number, FaceFacts | undefined>();
+  const personCache = new Map<number, PersonFacts | undefined>();
+  const voiceCache = new Map<number, number>();
+  const rejections = deps.faces.allRejections();
+  return {
+    search: (vector, k, maxDistance) => index.search(vector, k, maxDistance),
+    vector: (faceId) => deps.faces.embedding(faceId),
+    face: (faceId) => {
+      if (!faceCache.has(faceId)) {
+        const face = deps.faces.get(faceId);
+        faceCache.set(
+          faceId,
+          face && {
+            id: face.id,
+            personId: face.personId,
+            decided: face.decided,
+            canFound:
+              Math.min(face.box.width, face.box.height) >= GROUPING.minFoundingFacePx &&
+              (face.source === 'manual' || face.score >= GROUPING.minFoundingScore),
+            takenAt: face.takenAt,
+          },
+        );
+      }
+      return faceCache.get(faceId);
+    },
+    person: (personId) => {
+      if (!personCache.has(personId)) {
+        const person = deps.people.get(personId);
+        personCache.set(personId, person && { named: person.name !== null, birthDate: person.birthDate });
+      }
+      return personCache.get(personId);
+    },
+    isRejected: (faceId, personId) => rejections.get(faceId)?.has(personId) ?? false,
+    voices: (personId) => {
+      if (!voiceCache.has(personId)) voiceCache.set(personId, deps.faces.voicesOf(personId));
+      return voiceCache.get(personId)!;
+    },
+  };
+}
+
+/**
+ * Groups faces against the library. 'new': faces never grouped (after a scan). 'full': every
+ * machine-made assignment is dropped and all faces are grouped again from scratch; decisions are
+ * untouched, and a regrouped cluster keeps the id (and so the hidden flag, cover, …) of the
+ * unnamed person most of its faces came from. Runs in one transaction: all or nothing.
+ */
+export function runGrouping(
+  deps: GroupingDependencies,
+  mode: 'new' | 'full',
+  index: VectorIndex = buildFaceIndex(deps.faces),
+): GroupingSummary {
+  const started = performance.now();
+  const { db, faces, people } = deps;
+  return db.transaction(() => {
+    const now = deps.clock.now().toISOString();
+    let previousPerson = new Map<number, number>();
+    let queue: number[];
+    if (mode === 'full') {
+      previousPerson = new Map(
+        (
+          db
+            .prepare(`SELECT id, person_id FROM faces WHERE assigned_by = 'auto' AND person_id IS NOT NULL`)
+            .raw()
+            .all() as [number, number][]
+        ).map(([faceId, personId]) => [faceId, personId]),
+      );
+      faces.clearAutomatic();
+      faces.reapplyDecisions();
+      queue = faces.allIds();
+    } else {
+      queue = faces.ungroupedIds();
+    }
+
+    const result = groupFaces(sourceFor(deps, index), queue);
+
+    const realId = new Map<number, number>();
+    const reusable = new Set(
+      mode === 'full'
+        ? (db
+            .prepare(
+              `SELECT id FROM people WHERE name IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM face_decisions d WHERE d.person_id = people.id)`,
+            )
+            .pluck()
+            .all() as number[])
+        : [],
+    );
+    let created = 0;
+    const membersOf = new Map<number, number[]>();
+    for (const [faceId, personId] of result.assignments) {
+      if (personId < 0) membersOf.set(personId, [...(membersOf.get(personId) ?? []), faceId]);
+    }
+    for (const [temp, members] of membersOf) {
+      const heir = heirOf(members, previousPerson, reusable);
+      if (heir === undefined) created++;
+      realId.set(temp, heir ?? people.insert(null, now));
+    }
+    for (const [faceId, personId] of result.assignments) {
+      faces.setAutoPerson(faceId, personId < 0 ? realId.get(personId)! : personId);
+    }
+    for (const faceId of result.considered) {
+      const suggestion = result.suggestions.get(faceId);
+      faces.setSuggestion(faceId, suggestion?.personId ?? null, suggestion?.distance ?? null);
+      faces.markGrouped(faceId);
+    }
+    people.deleteAbandoned();
+    return {
+      considered: result.considered.size,
+      assigned: result.assignments.size,
+      newPeople: created,
+      suggestions: result.suggestions.size,
+      elapsedMs: performance.now() - started,
+    };
+  })();
+}
+
+/** The unnamed person most of a new group's faces belonged to before, if more than half did. */
+function heirOf(
+  members: readonly number[],
+  previousPerson: Map<number, number>,
+  reusable: Set<number>,
+): number | undefined {
+  const votes = new Map<number, number>();
+  for (const faceId of members) {
+    const personId = previousPerson.get(faceId);
+    if (personId !== undefined && reusable.has(personId)) votes.set(personId, (votes.get(personId) ?? 0) + 1);
+  }
+  const [best] = [...votes].sort((a, b) => b[1] - a[1]);
+  if (!best || best[1] * 2 <= members.length) return undefined;
+  reusable.delete(best[0]);
+  return best[0];
+}
