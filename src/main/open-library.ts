@@ -50,5 +50,6 @@ export function openLibrary(location: LibraryLocation, options: OpenLibraryOptio
     people: new PeopleRepository(db),
     clock: options.clock ?? systemClock,
     createPool: options.createPool ?? ((workers) => createAnalysisPool({ workers })),
+    cacheDir: location.cacheDir,
   });
 }

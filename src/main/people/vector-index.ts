@@ -306,6 +306,23 @@ export class HnswVectorIndex implements VectorIndex {
     for (const id of lastRow.keys()) this.ids.add(id);
   }
 
+  /** Writes the graph to `file` (usearch's format) and returns the ids it holds, for the caller to keep beside it. */
+  saveGraph(file: string): Float64Array {
+    this.index.save(file);
+    return Float64Array.from(this.ids);
+  }
+
+  /** Replaces this (empty) index with a graph saved by saveGraph, and the ids saved with it. */
+  loadGraph(file: string, ids: Float64Array): void {
+    if (this.ids.size > 0) throw new Error('loadGraph needs an empty index');
+    this.index.load(file);
+    for (const id of ids) this.ids.add(id);
+    if (Number(this.index.size()) !== this.ids.size) {
+      this.ids.clear();
+      throw new Error(`saved face index holds ${this.index.size()} vectors but ${ids.length} ids`);
+    }
+  }
+
   remove(id: number): boolean {
     if (!this.ids.has(id)) return false;
     this.index.remove(BigInt(id));

@@ -80,6 +80,7 @@ export class FacesRepository {
   private readonly isRejectedStmt;
   private readonly voicesStmt;
   private readonly allRejectionsStmt;
+  private readonly countStmt;
   private readonly clearAutoStmt;
   private readonly clearSuggestionsStmt;
   private readonly allIdsStmt;
@@ -156,6 +157,7 @@ export class FacesRepository {
     this.isRejectedStmt = db
       .prepare(`SELECT EXISTS (SELECT 1 FROM face_rejections WHERE face_id = ? AND person_id = ?)`)
       .pluck();
+    this.countStmt = db.prepare(`SELECT COUNT(*) FROM faces`).pluck();
     this.allRejectionsStmt = db.prepare(`SELECT face_id, person_id FROM face_rejections`).raw();
     this.voicesStmt = db
       .prepare(
@@ -295,6 +297,16 @@ export class FacesRepository {
 
   embedding(id: number): Float32Array {
     return blobToFloats(this.embeddingStmt.get(id) as Buffer);
+  }
+
+  /** The face's embedding, or undefined when the face no longer exists. */
+  embeddingIfAny(id: number): Float32Array | undefined {
+    const blob = this.embeddingStmt.get(id) as Buffer | undefined;
+    return blob && blobToFloats(blob);
+  }
+
+  count(): number {
+    return this.countStmt.get() as number;
   }
 
   /** Every face's embedding, for building the neighbour index. */

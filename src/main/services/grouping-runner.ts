@@ -85,7 +85,7 @@ function sourceFor(deps: GroupingDependencies, index: VectorIndex): GroupingSour
 export function runGrouping(
   deps: GroupingDependencies,
   mode: 'new' | 'full',
-  index: VectorIndex = buildFaceIndex(deps.faces),
+  index: VectorIndex,
 ): GroupingSummary {
   const started = performance.now();
   const { db, faces, people } = deps;

@@ -10,7 +10,9 @@ import { scanFolders, type ScanProgress, type ScanSummary } from '../scanner/sca
 import type { PipelineOptions } from '../vision/pipeline';
 import type { AnalysisPool } from '../vision/pool';
 import { UserInputError } from './errors';
-import { runGrouping, type GroupingSummary } from './grouping-runner';
+import type { VectorIndex } from '../people/vector-index';
+import { FaceIndex } from './face-index';
+import type { GroupingSummary } from './grouping-runner';
 import { PeopleService, type ChangeReport } from './people';
 
 export interface LibraryServiceDependencies {
@@ -21,6 +23,8 @@ export interface LibraryServiceDependencies {
   people: PeopleRepository;
   clock: Clock;
   createPool: (workers?: number) => AnalysisPool;
+  /** The library's cache folder (the saved face index lives there). */
+  cacheDir: string;
 }
 
 export interface ScanOptions {
@@ -34,9 +38,22 @@ export type ScanReport = ScanSummary & { grouping: GroupingSummary };
 /** The library's use cases; the CLI, IPC and HTTP layers are thin shells around it. */
 export class LibraryService implements LibraryApi {
   readonly people: PeopleService;
+  private faceIndex: FaceIndex | undefined;
 
   constructor(private readonly deps: LibraryServiceDependencies) {
-    this.people = new PeopleService(deps);
+    this.people = new PeopleService({ ...deps, withFaceIndex: (work) => this.withFaceIndex(work) });
+  }
+
+  /**
+   * Grouping needs the neighbour index: loaded once per process (from the saved cache, or built
+   * from SQLite), brought up to date before each use, saved after.
+   */
+  private withFaceIndex<T>(work: (index: VectorIndex) => T): T {
+    this.faceIndex ??= FaceIndex.open(this.deps.db, this.deps.faces, this.deps.cacheDir);
+    this.faceIndex.refresh();
+    const result = work(this.faceIndex.index);
+    this.faceIndex.persist();
+    return result;
   }
 
   /** Indexes the folders, then groups the new faces into people. */
@@ -48,7 +65,7 @@ export class LibraryService implements LibraryApi {
     } finally {
       await pool.close();
     }
-    return { ...summary, grouping: runGrouping(this.deps, 'new') };
+    return { ...summary, grouping: this.people.group('new') };
   }
 
   async listPhotos(query: PhotoQuery = {}): Promise<PhotoSummary[]> {
@@ -88,7 +105,7 @@ export class LibraryService implements LibraryApi {
       if (person) this.deps.faces.decide(id, person.id, now);
       return id;
     })();
-    if (!person) runGrouping(this.deps, 'new');
+    if (!person) this.people.group('new');
     const assigned = this.deps.faces.get(faceId)!;
     const owner = assigned.personId === null ? undefined : this.deps.people.get(assigned.personId);
     const who = owner ? ` as ${owner.name ? `"${owner.name}"` : `person #${owner.id}`}` : ' (no person yet)';

@@ -5,6 +5,7 @@ import type { FacesRepository, FaceRecord } from '../repositories/faces';
 import type { PeopleRepository, PersonRow } from '../repositories/people';
 import type { PhotosRepository } from '../repositories/photos';
 import { UserInputError } from './errors';
+import type { VectorIndex } from '../people/vector-index';
 import { runGrouping, type GroupingSummary } from './grouping-runner';
 
 export interface PeopleServiceDependencies {
@@ -13,6 +14,8 @@ export interface PeopleServiceDependencies {
   people: PeopleRepository;
   photos: PhotosRepository;
   clock: Clock;
+  /** Runs grouping with the library's face index, up to date, and saves the index after. */
+  withFaceIndex: <T>(work: (index: VectorIndex) => T) => T;
 }
 
 /** What a change did, in words for the user (the CLI prints it; the app shows it). */
@@ -64,7 +67,7 @@ export class PeopleService {
   }
 
   group(mode: 'new' | 'full'): GroupingSummary {
-    return runGrouping(this.deps, mode);
+    return this.deps.withFaceIndex((index) => runGrouping(this.deps, mode, index));
   }
 
   name(reference: string, rawName: string, options: { merge?: boolean } = {}): ChangeReport {

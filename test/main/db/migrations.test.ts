@@ -97,7 +97,7 @@ describe('migration 0002 (people)', () => {
        VALUES (7, 1, 1, 2, 30, 40, 0.9, ?, ?, 'then')`,
     ).run(Buffer.alloc(544), embedding);
 
-    expect(migrate(db)).toBe(2);
+    expect(migrate(db, MIGRATIONS, 2)).toBe(2);
     const face = db.prepare(`SELECT * FROM faces WHERE id = 7`).get() as Record<string, unknown>;
     expect(face).toMatchObject({
       photo_id: 1,
@@ -115,6 +115,34 @@ describe('migration 0002 (people)', () => {
     db.prepare(`INSERT INTO face_decisions (face_id, person_id, decided_at) VALUES (7, 3, 'now')`).run();
     db.prepare(`DELETE FROM faces WHERE id = 7`).run();
     expect(db.prepare(`SELECT COUNT(*) AS n FROM face_decisions`).get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
+
+describe('migration 0003 (face index log)', () => {
+  it('upgrades a version-2 library and logs every face change the neighbour index must follow', () => {
+    const db = new Database(tempDbFile());
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS, 2);
+    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'then')`).run();
+    db.prepare(
+      `INSERT INTO photos (id, folder_id, path, size, mtime_ms) VALUES (1, 1, '/p/a.jpg', 1, 1)`,
+    ).run();
+    const insertFace = db.prepare(
+      `INSERT INTO faces (id, photo_id, x, y, width, height, score, landmarks, embedding, created_at)
+       VALUES (?, 1, 0, 0, 10, 10, 0.9, zeroblob(544), zeroblob(512), 'then')`,
+    );
+    insertFace.run(1);
+
+    expect(migrate(db, MIGRATIONS, 3)).toBe(3);
+    expect(db.prepare(`SELECT COUNT(*) FROM faces`).pluck().get()).toBe(1);
+    const log = () => db.prepare(`SELECT face_id FROM face_index_log ORDER BY seq`).pluck().all();
+    expect(log()).toEqual([]);
+    insertFace.run(2);
+    db.prepare(`UPDATE faces SET embedding = zeroblob(512) WHERE id = 1`).run();
+    db.prepare(`UPDATE faces SET person_id = NULL WHERE id = 1`).run(); // not an embedding change: not logged
+    db.prepare(`DELETE FROM faces WHERE id = 2`).run();
+    expect(log()).toEqual([2, 1, 2]);
     db.close();
   });
 });

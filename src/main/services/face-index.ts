@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LibraryDatabase } from '../db/open';
+import { createVectorIndex, HnswVectorIndex, type VectorIndex } from '../people/vector-index';
+import type { FacesRepository } from '../repositories/faces';
+
+const DIMENSIONS = 128;
+/** Bump when the saved files' meaning changes: an old cache is then rebuilt, never misread. */
+const CACHE_FORMAT = 1;
+const BUILD_BATCH = 8192;
+
+interface CacheMeta {
+  format: number;
+  /** The face_index_log sequence number the saved graph includes. */
+  seq: number;
+  graph: string;
+  ids: string;
+}
+
+/**
+ * The library's face index, kept as a cache in the library's cache folder and brought up to date
+ * from SQLite (faces + face_index_log), which stays the source of truth: a missing, old or
+ * inconsistent cache is simply rebuilt.
+ */
+export class FaceIndex {
+  private seq = 0;
+  private dirty = false;
+
+  private constructor(
+    private readonly db: LibraryDatabase,
+    private readonly faces: FacesRepository,
+    private readonly cacheDir: string,
+    readonly index: VectorIndex,
+  ) {}
+
+  static open(db: LibraryDatabase, faces: FacesRepository, cacheDir: string): FaceIndex {
+    const restored = FaceIndex.restore(db, faces, cacheDir);
+    if (restored) {
+      restored.refresh();
+      if (restored.index.size === faces.count()) return restored;
+    }
+    const fresh = new FaceIndex(db, faces, cacheDir, createVectorIndex(DIMENSIONS));
+    fresh.rebuild();
+    return fresh;
+  }
+
+  private static restore(
+    db: LibraryDatabase,
+    faces: FacesRepository,
+    cacheDir: string,
+  ): FaceIndex | undefined {
+    try {
+      const meta = JSON.parse(fs.readFileSync(path.join(cacheDir, 'face-index.json'), 'utf8')) as CacheMeta;
+      if (meta.format !== CACHE_FORMAT) return undefined;
+      const index = createVectorIndex(DIMENSIONS);
+      if (!(index instanceof HnswVectorIndex)) return undefined;
+      const idBytes = fs.readFileSync(path.join(cacheDir, meta.ids));
+      const ids = new Float64Array(idBytes.buffer, idBytes.byteOffset, idBytes.byteLength / 8);
+      index.loadGraph(path.join(cacheDir, meta.graph), Float64Array.from(ids));
+      const restored = new FaceIndex(db, faces, cacheDir, index);
+      restored.seq = meta.seq;
+      return restored;
+    } catch {
+      return undefined; // no cache yet, or one another process is replacing: rebuild
+    }
+  }
+
+  private lastLogged(): number {
+    return (this.db.prepare(`SELECT COALESCE(MAX(seq), 0) FROM face_index_log`).pluck().get() as number) ?? 0;
+  }
+
+  /** Everything from SQLite, in batches (the native index builds a batch on all cores). */
+  private rebuild(): void {
+    this.seq = this.lastLogged();
+    let ids: number[] = [];
+    let vectors = new Float32Array(BUILD_BATCH * DIMENSIONS);
+    const flush = () => {
+      if (ids.length > 0) this.index.addMany(ids, vectors.subarray(0, ids.length * DIMENSIONS));
+      ids = [];
+      vectors = new Float32Array(BUILD_BATCH * DIMENSIONS);
+    };
+    for (const { id, embedding } of this.faces.allEmbeddings()) {
+      vectors.set(embedding, ids.length * DIMENSIONS);
+      ids.push(id);
+      if (ids.length === BUILD_BATCH) flush();
+    }
+    flush();
+    this.dirty = true;
+  }
+
+  /** Applies the faces added, changed or deleted since the index was last brought up to date. */
+  refresh(): void {
+    const changes = this.db
+      .prepare(`SELECT DISTINCT face_id FROM face_index_log WHERE seq > ?`)
+      .pluck()
+      .all(this.seq) as number[];
+    const latest = this.lastLogged();
+    for (const faceId of changes) {
+      const embedding = this.faces.embeddingIfAny(faceId);
+      if (embedding) this.index.add(faceId, embedding);
+      else this.index.remove(faceId);
+    }
+    if (changes.length > 0) this.dirty = true;
+    this.seq = Math.max(this.seq, latest);
+  }
+
+  /**
+   * Saves the index if it changed, then forgets the log it covers. Files are named by sequence
+   * number and the small JSON pointer is replaced last (atomically), so a reader never pairs a
+   * graph with the wrong ids.
+   */
+  persist(): void {
+    if (!this.dirty || !(this.index instanceof HnswVectorIndex)) return;
+    fs.mkdirSync(this.cacheDir, { recursive: true });
+    const graph = `face-index-${this.seq}.usearch`;
+    const idsFile = `face-index-${this.seq}.ids`;
+    const ids = this.index.saveGraph(path.join(this.cacheDir, graph));
+    fs.writeFileSync(
+      path.join(this.cacheDir, idsFile),
+      Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength),
+    );
+    const meta: CacheMeta = { format: CACHE_FORMAT, seq: this.seq, graph, ids: idsFile };
+    const pointer = path.join(this.cacheDir, 'face-index.json');
+    fs.writeFileSync(`${pointer}.tmp`, JSON.stringify(meta));
+    fs.renameSync(`${pointer}.tmp`, pointer);
+    for (const name of fs.readdirSync(this.cacheDir)) {
+      if (/^face-index-\d+\.(usearch|ids)$/.test(name) && name !== graph && name !== idsFile) {
+        fs.rmSync(path.join(this.cacheDir, name), { force: true });
+      }
+    }
+    this.db.prepare(`DELETE FROM face_index_log WHERE seq <= ?`).run(this.seq);
+    this.dirty = false;
+  }
+}
