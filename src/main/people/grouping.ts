@@ -14,6 +14,8 @@ export interface FaceFacts {
 
 export interface PersonFacts {
   named: boolean;
+  /** The user named, hid, dated or corrected this person: grouping may add faces, never merge it away. */
+  locked: boolean;
   /** YYYY-MM-DD or null. */
   birthDate: string | null;
 }
@@ -25,14 +27,17 @@ export interface Neighbour {
 
 /** Everything grouping reads, behind an interface so it runs the same on SQLite or on test data. */
 export interface GroupingSource {
-  /** Nearest faces to `vector`, ascending by distance, at most `k`, none farther than `maxDistance`. */
-  search(vector: Float32Array, k: number, maxDistance: number): Neighbour[];
-  vector(faceId: number): Float32Array;
+  /**
+   * The faces nearest to a face (itself included, at 0), ascending by distance, at most `k`, none
+   * farther than `maxDistance`.
+   */
+  neighboursOf(faceId: number, k: number, maxDistance: number): Neighbour[];
   face(faceId: number): FaceFacts | undefined;
   person(personId: number): PersonFacts | undefined;
   isRejected(faceId: number, personId: number): boolean;
   /** How many faces speak for a person: a named person's confirmed faces, an unnamed one's members. */
   voices(personId: number): number;
+  distance(faceA: number, faceB: number): number;
 }
 
 export interface GroupingResult {
@@ -43,6 +48,8 @@ export interface GroupingResult {
   suggestions: Map<number, Neighbour & { personId: number }>;
   /** Every face grouping looked at. */
   considered: Set<number>;
+  /** Existing unnamed people found to be one: [merged away, kept]. */
+  merges: [number, number][];
 }
 
 /**
@@ -62,9 +69,19 @@ export function groupFaces(
     newPeople: 0,
     suggestions: new Map(),
     considered: new Set(),
+    merges: [],
   };
-  const personOf = (faceId: number): number | null =>
-    result.assignments.get(faceId) ?? source.face(faceId)?.personId ?? null;
+  // People merged during this run: each points to the person it became.
+  const mergedInto = new Map<number, number>();
+  const resolve = (personId: number): number => {
+    let current = personId;
+    while (mergedInto.has(current)) current = mergedInto.get(current)!;
+    return current;
+  };
+  const personOf = (faceId: number): number | null => {
+    const personId = result.assignments.get(faceId) ?? source.face(faceId)?.personId ?? null;
+    return personId === null ? null : resolve(personId);
+  };
   const isFree = (faceId: number): boolean => {
     const face = source.face(faceId);
     return face !== undefined && !face.decided && personOf(faceId) === null;
@@ -109,6 +126,31 @@ export function groupFaces(
   const addedVoices = new Map<number, number>();
   const voicesOf = (personId: number) =>
     (personId < 0 ? 0 : source.voices(personId)) + (addedVoices.get(personId) ?? 0);
+  const mergeable = (personId: number) => personId < 0 || !source.person(personId)?.locked;
+
+  /**
+   * Two people whose faces near this one are, on average, as close as one person's faces are:
+   * one person that grouping found twice (it grows from several seeds at once in a big library).
+   */
+  const samePerson = (a: number, b: number, neighbours: readonly Neighbour[]): boolean => {
+    const near = (personId: number) =>
+      neighbours
+        .filter((n) => voteOf(n.id) === personId)
+        .slice(0, 3)
+        .map((n) => n.id);
+    const [fromA, fromB] = [near(a), near(b)];
+    if (fromA.length === 0 || fromB.length === 0) return false;
+    let sum = 0;
+    for (const x of fromA) for (const y of fromB) sum += source.distance(x, y);
+    return sum / (fromA.length * fromB.length) <= params.joinMeanDistance;
+  };
+
+  const merge = (from: number, into: number) => {
+    mergedInto.set(from, into);
+    addedVoices.set(into, (addedVoices.get(into) ?? 0) + voicesOf(from));
+    if (from > 0) result.merges.push([from, into]);
+  };
+
   const assign = (faceId: number, personId: number) => {
     result.assignments.set(faceId, personId);
     result.suggestions.delete(faceId);
@@ -133,16 +175,30 @@ export function groupFaces(
       const face = source.face(faceId)!;
       result.considered.add(faceId);
       const neighbours = source
-        .search(source.vector(faceId), params.neighbours + 1, params.suggestDistance)
+        .neighboursOf(faceId, params.neighbours + 1, params.suggestDistance)
         .filter((neighbour) => neighbour.id !== faceId);
 
       const ranked = candidates(face, neighbours).sort((a, b) => a.mean - b.mean);
       const qualifying = ranked.filter(
         (c) => c.distance <= params.joinDistance && c.mean <= params.joinMeanDistance,
       );
-      const clearWinner =
+      let clearWinner =
         qualifying.length === 1 ||
         (qualifying.length > 1 && qualifying[1].mean - qualifying[0].mean > params.ambiguityMargin);
+      if (!clearWinner && qualifying.length > 1) {
+        const [first, second] = qualifying;
+        if (
+          mergeable(first.personId) &&
+          mergeable(second.personId) &&
+          samePerson(first.personId, second.personId, neighbours)
+        ) {
+          // Keep the person that already exists (its id, cover, …) over one made in this run.
+          const [from, into] = second.personId < 0 || first.personId > 0 ? [second, first] : [first, second];
+          merge(from.personId, into.personId);
+          qualifying.splice(0, 2, into);
+          clearWinner = true;
+        }
+      }
       if (clearWinner) {
         assign(faceId, qualifying[0].personId);
         lookAgainAround(neighbours);
@@ -169,9 +225,13 @@ export function groupFaces(
       lookAgainAround(neighbours);
     }
     for (const memberId of membersToSearch) {
-      lookAgainAround(source.search(source.vector(memberId), params.neighbours, params.foundDistance));
+      lookAgainAround(source.neighboursOf(memberId, params.neighbours, params.foundDistance));
     }
     work = next;
   }
+  for (const [faceId, personId] of result.assignments) result.assignments.set(faceId, resolve(personId));
+  for (const suggestion of result.suggestions.values()) suggestion.personId = resolve(suggestion.personId);
+  result.merges = result.merges.map(([from, into]) => [from, resolve(into)]);
+  result.newPeople = new Set([...result.assignments.values()].filter((personId) => personId < 0)).size;
   return result;
 }

@@ -50,6 +50,8 @@ export interface VectorIndex {
    * finds that face itself at distance 0, and the caller filters its own id.
    */
   search(vector: Float32Array, k: number, maxDistance?: number): Neighbour[];
+  /** `search` for many vectors at once (`count` rows of `dimensions`); the native index spreads them over all cores. */
+  searchMany(vectors: Float32Array, count: number, k: number, maxDistance?: number): Neighbour[][];
 }
 
 export const DEFAULT_DIMENSIONS = 128;
@@ -134,6 +136,10 @@ export class ExactVectorIndex implements VectorIndex {
     return true;
   }
 
+  searchMany(vectors: Float32Array, count: number, k: number, maxDistance = Infinity): Neighbour[][] {
+    return searchEach(this, vectors, count, k, maxDistance);
+  }
+
   search(vector: Float32Array, k: number, maxDistance = Infinity): Neighbour[] {
     checkVector(vector, this.dimensions);
     if (!checkK(k) || this.count === 0 || !(maxDistance >= 0)) return [];
@@ -204,6 +210,22 @@ export class ExactVectorIndex implements VectorIndex {
     ids.set(this.ids.subarray(0, this.count));
     this.ids = ids;
   }
+}
+
+function searchEach(
+  index: VectorIndex,
+  vectors: Float32Array,
+  count: number,
+  k: number,
+  maxDistance: number,
+) {
+  const results: Neighbour[][] = [];
+  for (let i = 0; i < count; i++) {
+    results.push(
+      index.search(vectors.subarray(i * index.dimensions, (i + 1) * index.dimensions), k, maxDistance),
+    );
+  }
+  return results;
 }
 
 export interface HnswOptions {
@@ -328,6 +350,33 @@ export class HnswVectorIndex implements VectorIndex {
     this.index.remove(BigInt(id));
     this.ids.delete(id);
     return true;
+  }
+
+  searchMany(vectors: Float32Array, count: number, k: number, maxDistance = Infinity): Neighbour[][] {
+    if (count === 0) return [];
+    if (count === 1) return [this.search(vectors.subarray(0, this.dimensions), k, maxDistance)];
+    checkVector(vectors.subarray(0, this.dimensions), this.dimensions);
+    if (!checkK(k) || this.ids.size === 0 || !(maxDistance >= 0))
+      return Array.from({ length: count }, () => []);
+    // A batch runs on usearch's own threads (all cores): what regrouping a whole library needs.
+    const matches = this.index.search(
+      vectors.subarray(0, count * this.dimensions),
+      k,
+      0,
+    ) as USearch.BatchMatches;
+    const maxSq = maxDistance * maxDistance;
+    const results: Neighbour[][] = [];
+    for (let q = 0; q < count; q++) {
+      const found = Number(matches.counts[q]);
+      const row: Neighbour[] = [];
+      for (let i = 0; i < found; i++) {
+        const squared = matches.distances[q * k + i];
+        if (squared > maxSq) break;
+        row.push({ id: Number(matches.keys[q * k + i]), distance: Math.sqrt(Math.max(0, squared)) });
+      }
+      results.push(row);
+    }
+    return results;
   }
 
   search(vector: Float32Array, k: number, maxDistance = Infinity): Neighbour[] {

@@ -81,6 +81,7 @@ export class FacesRepository {
   private readonly voicesStmt;
   private readonly allRejectionsStmt;
   private readonly countStmt;
+  private readonly hasDecisionsStmt;
   private readonly clearAutoStmt;
   private readonly clearSuggestionsStmt;
   private readonly allIdsStmt;
@@ -156,6 +157,9 @@ export class FacesRepository {
     );
     this.isRejectedStmt = db
       .prepare(`SELECT EXISTS (SELECT 1 FROM face_rejections WHERE face_id = ? AND person_id = ?)`)
+      .pluck();
+    this.hasDecisionsStmt = db
+      .prepare(`SELECT EXISTS (SELECT 1 FROM face_decisions WHERE person_id = ?)`)
       .pluck();
     this.countStmt = db.prepare(`SELECT COUNT(*) FROM faces`).pluck();
     this.allRejectionsStmt = db.prepare(`SELECT face_id, person_id FROM face_rejections`).raw();
@@ -303,6 +307,11 @@ export class FacesRepository {
   embeddingIfAny(id: number): Float32Array | undefined {
     const blob = this.embeddingStmt.get(id) as Buffer | undefined;
     return blob && blobToFloats(blob);
+  }
+
+  /** Whether the user decided anything about this person's faces. */
+  hasDecisions(personId: number): boolean {
+    return this.hasDecisionsStmt.get(personId) === 1;
   }
 
   count(): number {

@@ -1,9 +1,16 @@
 import type { Clock } from '../clock';
 import type { LibraryDatabase } from '../db/open';
-import { groupFaces, type FaceFacts, type GroupingSource, type PersonFacts } from '../people/grouping';
+import {
+  groupFaces,
+  type FaceFacts,
+  type GroupingSource,
+  type Neighbour,
+  type PersonFacts,
+} from '../people/grouping';
 import { GROUPING } from '../people/thresholds';
 import { createVectorIndex, type VectorIndex } from '../people/vector-index';
 import type { FacesRepository } from '../repositories/faces';
+import { euclideanDistance } from '../vision/embedder';
 import type { PeopleRepository } from '../repositories/people';
 
 export interface GroupingSummary {
@@ -35,14 +42,67 @@ export function buildFaceIndex(faces: FacesRepository): VectorIndex {
  * person's facts and the rejections do not change (the run's own assignments are tracked by
  * groupFaces itself), and grouping asks about the same neighbours over and over.
  */
-function sourceFor(deps: GroupingDependencies, index: VectorIndex): GroupingSource {
+/**
+ * Every queued face's neighbours, found in batches up front: the native index then searches on
+ * all cores, which is what makes regrouping a whole library (hundreds of thousands of faces)
+ * take minutes rather than an hour. Kept compact: ids and distances in typed arrays.
+ */
+class NeighbourTable {
+  private readonly row = new Map<number, number>();
+  private readonly ids: Int32Array;
+  private readonly distances: Float32Array;
+  private readonly counts: Uint8Array;
+
+  constructor(
+    faceIds: readonly number[],
+    faces: FacesRepository,
+    index: VectorIndex,
+    readonly k: number,
+    readonly maxDistance: number,
+  ) {
+    this.ids = new Int32Array(faceIds.length * k);
+    this.distances = new Float32Array(faceIds.length * k);
+    this.counts = new Uint8Array(faceIds.length);
+    const batch = 4096;
+    const vectors = new Float32Array(batch * 128);
+    for (let start = 0; start < faceIds.length; start += batch) {
+      const chunk = faceIds.slice(start, start + batch);
+      chunk.forEach((faceId, i) => vectors.set(faces.embedding(faceId), i * 128));
+      const results = index.searchMany(vectors, chunk.length, k, maxDistance);
+      results.forEach((neighbours, i) => {
+        const row = start + i;
+        this.row.set(chunk[i], row);
+        this.counts[row] = neighbours.length;
+        neighbours.forEach((neighbour, j) => {
+          this.ids[row * k + j] = neighbour.id;
+          this.distances[row * k + j] = neighbour.distance;
+        });
+      });
+    }
+  }
+
+  /** The face's neighbours, when asked for no more than were stored. */
+  lookup(faceId: number, k: number, maxDistance: number): Neighbour[] | undefined {
+    const row = this.row.get(faceId);
+    if (row === undefined || k > this.k || maxDistance > this.maxDistance) return undefined;
+    const result: Neighbour[] = [];
+    for (let j = 0; j < Math.min(k, this.counts[row]); j++) {
+      const distance = this.distances[row * this.k + j];
+      if (distance > maxDistance) break;
+      result.push({ id: this.ids[row * this.k + j], distance });
+    }
+    return result;
+  }
+}
+
+function sourceFor(deps: GroupingDependencies, index: VectorIndex, table?: NeighbourTable): GroupingSource {
   const faceCache = new Map<number, FaceFacts | undefined>();
   const personCache = new Map<number, PersonFacts | undefined>();
   const voiceCache = new Map<number, number>();
   const rejections = deps.faces.allRejections();
   return {
-    search: (vector, k, maxDistance) => index.search(vector, k, maxDistance),
-    vector: (faceId) => deps.faces.embedding(faceId),
+    neighboursOf: (faceId, k, maxDistance) =>
+      table?.lookup(faceId, k, maxDistance) ?? index.search(deps.faces.embedding(faceId), k, maxDistance),
     face: (faceId) => {
       if (!faceCache.has(faceId)) {
         const face = deps.faces.get(faceId);
@@ -64,10 +124,23 @@ function sourceFor(deps: GroupingDependencies, index: VectorIndex): GroupingSour
     person: (personId) => {
       if (!personCache.has(personId)) {
         const person = deps.people.get(personId);
-        personCache.set(personId, person && { named: person.name !== null, birthDate: person.birthDate });
+        personCache.set(
+          personId,
+          person && {
+            named: person.name !== null,
+            birthDate: person.birthDate,
+            locked:
+              person.name !== null ||
+              person.hidden ||
+              person.birthDate !== null ||
+              person.coverFaceId !== null ||
+              deps.faces.hasDecisions(personId),
+          },
+        );
       }
       return personCache.get(personId);
     },
+    distance: (a, b) => euclideanDistance(deps.faces.embedding(a), deps.faces.embedding(b)),
     isRejected: (faceId, personId) => rejections.get(faceId)?.has(personId) ?? false,
     voices: (personId) => {
       if (!voiceCache.has(personId)) voiceCache.set(personId, deps.faces.voicesOf(personId));
@@ -109,7 +182,12 @@ export function runGrouping(
       queue = faces.ungroupedIds();
     }
 
-    const result = groupFaces(sourceFor(deps, index), queue);
+    // A whole-library regroup asks about every face: search them all at once, on all cores.
+    const table =
+      queue.length > 2000
+        ? new NeighbourTable(queue, faces, index, GROUPING.neighbours + 1, GROUPING.suggestDistance)
+        : undefined;
+    const result = groupFaces(sourceFor(deps, index, table), queue);
 
     const realId = new Map<number, number>();
     const reusable = new Set(
@@ -125,6 +203,14 @@ export function runGrouping(
     );
     let created = 0;
     const membersOf = new Map<number, number[]>();
+    // Unnamed people found to be one person: the faces of the one merged away move over.
+    for (const [from, into] of result.merges) {
+      db.prepare(`UPDATE faces SET person_id = ? WHERE person_id = ? AND assigned_by = 'auto'`).run(
+        into,
+        from,
+      );
+      db.prepare(`UPDATE faces SET suggested_person_id = ? WHERE suggested_person_id = ?`).run(into, from);
+    }
     for (const [faceId, personId] of result.assignments) {
       if (personId < 0) membersOf.set(personId, [...(membersOf.get(personId) ?? []), faceId]);
     }
@@ -132,6 +218,14 @@ export function runGrouping(
       const heir = heirOf(members, previousPerson, reusable);
       if (heir === undefined) created++;
       realId.set(temp, heir ?? people.insert(null, now));
+    }
+    // Unnamed people found to be one person: the faces of the one merged away move over.
+    for (const [from, into] of result.merges) {
+      db.prepare(`UPDATE faces SET person_id = ? WHERE person_id = ? AND assigned_by = 'auto'`).run(
+        into,
+        from,
+      );
+      db.prepare(`UPDATE faces SET suggested_person_id = ? WHERE suggested_person_id = ?`).run(into, from);
     }
     for (const [faceId, personId] of result.assignments) {
       faces.setAutoPerson(faceId, personId < 0 ? realId.get(personId)! : personId);

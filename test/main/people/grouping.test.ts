@@ -6,6 +6,7 @@ import {
   type PersonFacts,
 } from '../../../src/main/people/grouping';
 import { ExactVectorIndex } from '../../../src/main/people/vector-index';
+import { euclideanDistance } from '../../../src/main/vision/embedder';
 
 /**
  * Grouping on hand-made 128-d points: each "person" is a centre, each face a small offset from
@@ -37,11 +38,11 @@ class World implements GroupingSource {
     this.index.add(id, vector);
     this.faces.set(id, { id, personId: null, decided: false, canFound: true, takenAt: null, ...facts });
   }
-  search(vector: Float32Array, k: number, maxDistance: number) {
-    return this.index.search(vector, k, maxDistance);
+  distance(a: number, b: number) {
+    return euclideanDistance(this.vectors.get(a)!, this.vectors.get(b)!);
   }
-  vector(faceId: number) {
-    return this.vectors.get(faceId)!;
+  neighboursOf(faceId: number, k: number, maxDistance: number) {
+    return this.index.search(this.vectors.get(faceId)!, k, maxDistance);
   }
   face(faceId: number) {
     return this.faces.get(faceId);
@@ -115,14 +116,14 @@ describe('groupFaces', () => {
   it('joins a new face to the person its neighbours belong to', () => {
     const world = new World();
     addPerson(world, 1, unit(0), { personId: 7 });
-    world.people.set(7, { named: false, birthDate: null });
+    world.people.set(7, { named: false, locked: false, birthDate: null });
     world.addFace(50, offset(unit(0), 110, 0.25));
     expect(groupFaces(world, [50]).assignments.get(50)).toBe(7);
   });
 
   it('matches a named person only through faces the user confirmed', () => {
     const world = new World();
-    world.people.set(7, { named: true, birthDate: null });
+    world.people.set(7, { named: true, locked: true, birthDate: null });
     // Automatic members of a named person do not vote…
     addPerson(world, 1, unit(0), { personId: 7 });
     world.addFace(50, offset(unit(0), 110, 0.25));
@@ -134,7 +135,7 @@ describe('groupFaces', () => {
 
   it('suggests a named person for a face a little too far to assign', () => {
     const world = new World();
-    world.people.set(7, { named: true, birthDate: null });
+    world.people.set(7, { named: true, locked: true, birthDate: null });
     addPerson(world, 1, unit(0), { personId: 7, decided: true });
     // About 0.56 from the centre: past the join distance, inside the suggestion band.
     world.addFace(50, offset(unit(0), 110, 0.56));
@@ -145,7 +146,7 @@ describe('groupFaces', () => {
 
   it('never assigns or suggests a person the face was rejected from', () => {
     const world = new World();
-    world.people.set(7, { named: true, birthDate: null });
+    world.people.set(7, { named: true, locked: true, birthDate: null });
     addPerson(world, 1, unit(0), { personId: 7, decided: true });
     world.addFace(50, offset(unit(0), 110, 0.25));
     world.rejections.add('50:7');
@@ -156,7 +157,7 @@ describe('groupFaces', () => {
 
   it('never matches a face to someone born after the photo was taken', () => {
     const world = new World();
-    world.people.set(7, { named: true, birthDate: '2010-06-01' });
+    world.people.set(7, { named: true, locked: true, birthDate: '2010-06-01' });
     addPerson(world, 1, unit(0), { personId: 7, decided: true });
     world.addFace(50, offset(unit(0), 110, 0.25), { takenAt: '2009-12-24T18:00:00' });
     world.addFace(51, offset(unit(0), 111, 0.25), { takenAt: '2012-12-24T18:00:00' });
@@ -167,7 +168,7 @@ describe('groupFaces', () => {
 
   it('does not let one stray confirmed face pull a look-alike into a named person', () => {
     const world = new World();
-    world.people.set(7, { named: true, birthDate: null });
+    world.people.set(7, { named: true, locked: true, birthDate: null });
     addPerson(world, 1, unit(0), { personId: 7, decided: true });
     // A face of someone else, wrongly confirmed as person 7 by the user…
     world.addFace(20, unit(5), { personId: 7, decided: true });
@@ -179,14 +180,40 @@ describe('groupFaces', () => {
   it('does not decide between two people who are equally close', () => {
     const world = new World();
     const a = unit(0);
-    const b = offset(unit(0), 1, 0.4);
+    const b = offset(unit(0), 1, 0.75);
     addPerson(world, 1, a, { personId: 7 });
     addPerson(world, 11, b, { personId: 8 });
-    world.people.set(7, { named: false, birthDate: null });
-    world.people.set(8, { named: false, birthDate: null });
-    // Halfway between the two centres.
-    world.addFace(50, offset(unit(0), 1, 0.2));
-    expect(groupFaces(world, [50]).assignments.has(50)).toBe(false);
+    world.people.set(7, { named: false, locked: false, birthDate: null });
+    world.people.set(8, { named: false, locked: false, birthDate: null });
+    // Halfway between the two centres: close to both, while their faces are ~0.8 apart.
+    world.addFace(50, offset(unit(0), 1, 0.375));
+    const result = groupFaces(world, [50]);
+    expect(result.assignments.has(50)).toBe(false);
+    expect(result.merges).toEqual([]);
+  });
+
+  it('merges two unnamed people that turn out to be one (grown from two seeds)', () => {
+    const world = new World();
+    addPerson(world, 1, unit(0), { personId: 7 });
+    addPerson(world, 11, offset(unit(0), 1, 0.15), { personId: 8 });
+    world.people.set(7, { named: false, locked: false, birthDate: null });
+    world.people.set(8, { named: false, locked: false, birthDate: null });
+    world.addFace(50, offset(unit(0), 1, 0.075));
+    const result = groupFaces(world, [50]);
+    expect(result.merges).toHaveLength(1);
+    const [[from, into]] = result.merges;
+    expect([from, into].sort()).toEqual([7, 8]);
+    expect(result.assignments.get(50)).toBe(into);
+  });
+
+  it('never merges away a person the user named or corrected', () => {
+    const world = new World();
+    addPerson(world, 1, unit(0), { personId: 7, decided: true });
+    addPerson(world, 11, offset(unit(0), 1, 0.15), { personId: 8 });
+    world.people.set(7, { named: true, locked: true, birthDate: null });
+    world.people.set(8, { named: false, locked: true, birthDate: null });
+    world.addFace(50, offset(unit(0), 1, 0.075));
+    expect(groupFaces(world, [50]).merges).toEqual([]);
   });
 
   it('never changes a face the user decided', () => {
