@@ -44,11 +44,14 @@ describe('runGrouping on a library of 2,500 faces (neighbours searched in batche
     // Within-person spread of 0.026 per dimension: pairs of one person lie ~0.42 apart, as real ones do.
     const face = (centre: Float32Array | null) =>
       Buffer.from(
-        Float32Array.from({ length: 128 }, (_, i) => (centre ? centre[i] + 0.026 * rng.gaussian() : rng.gaussian() * 0.09))
-          .buffer,
+        Float32Array.from({ length: 128 }, (_, i) =>
+          centre ? centre[i] + 0.026 * rng.gaussian() : rng.gaussian() * 0.09,
+        ).buffer,
       );
     db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'now')`).run();
-    const insertPhoto = db.prepare(`INSERT INTO photos (id, folder_id, path, size, mtime_ms) VALUES (?, 1, ?, 1, 1)`);
+    const insertPhoto = db.prepare(
+      `INSERT INTO photos (id, folder_id, path, size, mtime_ms) VALUES (?, 1, ?, 1, 1)`,
+    );
     const insertFace = db.prepare(
       `INSERT INTO faces (id, photo_id, x, y, width, height, score, landmarks, embedding, created_at)
        VALUES (?, ?, 0, 0, 100, 100, 0.95, zeroblob(544), ?, 'now')`,
@@ -79,10 +82,9 @@ describe('runGrouping on a library of 2,500 faces (neighbours searched in batche
 
     const assignment = () =>
       new Map(
-        (db.prepare(`SELECT id, person_id FROM faces`).raw().all() as [number, number | null][]).map(([id, p]) => [
-          id,
-          p,
-        ]),
+        (db.prepare(`SELECT id, person_id FROM faces`).raw().all() as [number, number | null][]).map(
+          ([id, p]) => [id, p],
+        ),
       );
     const check = () => {
       const assigned = assignment();
