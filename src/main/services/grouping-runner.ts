@@ -203,16 +203,12 @@ export function runGrouping(
     );
     let created = 0;
     const membersOf = new Map<number, number[]>();
-    // Unnamed people found to be one person: the faces of the one merged away move over.
-    for (const [from, into] of result.merges) {
-      db.prepare(`UPDATE faces SET person_id = ? WHERE person_id = ? AND assigned_by = 'auto'`).run(
-        into,
-        from,
-      );
-      db.prepare(`UPDATE faces SET suggested_person_id = ? WHERE suggested_person_id = ?`).run(into, from);
-    }
     for (const [faceId, personId] of result.assignments) {
-      if (personId < 0) membersOf.set(personId, [...(membersOf.get(personId) ?? []), faceId]);
+      if (personId < 0) {
+        const members = membersOf.get(personId);
+        if (members) members.push(faceId);
+        else membersOf.set(personId, [faceId]);
+      }
     }
     for (const [temp, members] of membersOf) {
       const heir = heirOf(members, previousPerson, reusable);
