@@ -240,24 +240,7 @@ export class FacesRepository {
             intersectionOverUnion({ ...face.box, score: 0 }, b.face) -
             intersectionOverUnion({ ...face.box, score: 0 }, a.face),
         )[0];
-      const { x, y, width, height } = face.box;
-      const id = Number(
-        this.insertStmt.run(
-          photoId,
-          x,
-          y,
-          width,
-          height,
-          face.score,
-          floatsToBlob(face.landmarks),
-          floatsToBlob(face.embedding),
-          now,
-          'detected',
-          null,
-          null,
-          0,
-        ).lastInsertRowid,
-      );
+      const id = this.insert(photoId, face, now, 'detected');
       ids.push(id);
       if (!match) continue;
       claimed.add(match.face.id);
@@ -271,7 +254,14 @@ export class FacesRepository {
 
   /** A face the user drew: analysed like any other, kept through re-analysis of its photo. */
   insertManual(photoId: number, face: DetectedFace, now: string): number {
+    return this.insert(photoId, face, now, 'manual');
+  }
+
+  /** A new face row, not yet grouped and with no person. */
+  private insert(photoId: number, face: DetectedFace, now: string, source: 'detected' | 'manual'): number {
     const { x, y, width, height } = face.box;
+    const embedding = floatsToBlob(face.embedding);
+    const landmarks = floatsToBlob(face.landmarks);
     return Number(
       this.insertStmt.run(
         photoId,
@@ -280,10 +270,10 @@ export class FacesRepository {
         width,
         height,
         face.score,
-        floatsToBlob(face.landmarks),
-        floatsToBlob(face.embedding),
+        landmarks,
+        embedding,
         now,
-        'manual',
+        source,
         null,
         null,
         0,

@@ -1,11 +1,8 @@
+import { printJson } from '../output';
 import type { PhotoStatus } from '../../../common/api';
 import { EXIT_OK } from '../errors';
 import { renderTable } from '../table';
 import { withLibrary } from './open';
-
-function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
 
 export async function runPhotos(options: {
   library?: string;

@@ -1,3 +1,4 @@
+import { printJson } from '../output';
 import type { Box } from '../../../common/api';
 import { UsageError, EXIT_OK } from '../errors';
 import { renderTable } from '../table';
@@ -9,10 +10,6 @@ import { createAnalysisPool } from '../../vision/pool';
 
 interface LibraryOption {
   library?: string;
-}
-
-function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** Runs a change and prints what it did. */
