@@ -140,7 +140,9 @@ export class FacesRepository {
     this.setSuggestionStmt = db.prepare(
       `UPDATE faces SET suggested_person_id = ?, suggested_distance = ? WHERE id = ?`,
     );
-    this.markGroupedStmt = db.prepare(`UPDATE faces SET grouped = 1 WHERE id = ?`);
+    this.markGroupedStmt = db.prepare(
+      `UPDATE faces SET suggested_person_id = ?, suggested_distance = ?, grouped = 1 WHERE id = ?`,
+    );
     this.ungroupedStmt = db.prepare(`SELECT id FROM faces WHERE grouped = 0 ORDER BY id`).pluck();
     this.decideStmt = db.prepare(
       `INSERT INTO face_decisions (face_id, person_id, decided_at) VALUES (?, ?, ?)
@@ -332,8 +334,9 @@ export class FacesRepository {
     this.setSuggestionStmt.run(personId, distance, faceId);
   }
 
-  markGrouped(faceId: number): void {
-    this.markGroupedStmt.run(faceId);
+  /** Grouping has looked at the face: its suggestion (or none) is stored, in one statement. */
+  markGrouped(faceId: number, suggestion: { personId: number; distance: number } | undefined): void {
+    this.markGroupedStmt.run(suggestion?.personId ?? null, suggestion?.distance ?? null, faceId);
   }
 
   /** Records the user's decision (a person, or "nobody": null) and applies it. */

@@ -13,6 +13,9 @@ import type { FacesRepository } from '../repositories/faces';
 import { euclideanDistance } from '../vision/embedder';
 import type { PeopleRepository } from '../repositories/people';
 
+/** From this many queued faces on, their neighbours are searched as one batch. */
+const BATCH_SEARCH_MIN_FACES = 64;
+
 export interface GroupingSummary {
   /** Faces grouping looked at. */
   considered: number;
@@ -37,11 +40,6 @@ export function buildFaceIndex(faces: FacesRepository): VectorIndex {
   return index;
 }
 
-/**
- * Grouping's view of the library, read through caches: within one run a face's facts, a
- * person's facts and the rejections do not change (the run's own assignments are tracked by
- * groupFaces itself), and grouping asks about the same neighbours over and over.
- */
 /**
  * Every queued face's neighbours, found in batches up front: the native index then searches on
  * all cores, which is what makes regrouping a whole library (hundreds of thousands of faces)
@@ -95,6 +93,11 @@ class NeighbourTable {
   }
 }
 
+/**
+ * Grouping's view of the library, read through caches: within one run a face's facts, a
+ * person's facts and the rejections do not change (the run's own assignments are tracked by
+ * groupFaces itself), and grouping asks about the same neighbours over and over.
+ */
 function sourceFor(deps: GroupingDependencies, index: VectorIndex, table?: NeighbourTable): GroupingSource {
   const faceCache = new Map<number, FaceFacts | undefined>();
   const personCache = new Map<number, PersonFacts | undefined>();
@@ -182,9 +185,10 @@ export function runGrouping(
       queue = faces.ungroupedIds();
     }
 
-    // A whole-library regroup asks about every face: search them all at once, on all cores.
+    // Search every queued face's neighbours at once, on all cores (a single search runs on one);
+    // below a batch's worth, one search at a time is as quick.
     const table =
-      queue.length > 2000
+      queue.length >= BATCH_SEARCH_MIN_FACES
         ? new NeighbourTable(queue, faces, index, GROUPING.neighbours + 1, GROUPING.suggestDistance)
         : undefined;
     const result = groupFaces(sourceFor(deps, index, table), queue);
@@ -227,9 +231,7 @@ export function runGrouping(
       faces.setAutoPerson(faceId, personId < 0 ? realId.get(personId)! : personId);
     }
     for (const faceId of result.considered) {
-      const suggestion = result.suggestions.get(faceId);
-      faces.setSuggestion(faceId, suggestion?.personId ?? null, suggestion?.distance ?? null);
-      faces.markGrouped(faceId);
+      faces.markGrouped(faceId, result.suggestions.get(faceId));
     }
     people.deleteAbandoned();
     return {

@@ -146,3 +146,90 @@ describe('migration 0003 (face index log)', () => {
     db.close();
   });
 });
+
+describe('migration 0004 (people counts)', () => {
+  function libraryAt(version: number) {
+    const db = new Database(tempDbFile());
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS, version);
+    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'then')`).run();
+    for (const id of [1, 2, 3]) {
+      db.prepare(`INSERT INTO photos (id, folder_id, path, size, mtime_ms) VALUES (?, 1, ?, 1, 1)`).run(
+        id,
+        `/p/${id}.jpg`,
+      );
+    }
+    for (const id of [10, 20]) {
+      db.prepare(`INSERT INTO people (id, created_at) VALUES (?, 'then')`).run(id);
+    }
+    return db;
+  }
+  const insertFace = (db: Database.Database, id: number, photo: number, person: number | null) =>
+    db
+      .prepare(
+        `INSERT INTO faces (id, photo_id, x, y, width, height, score, landmarks, embedding, person_id, created_at)
+         VALUES (?, ?, 0, 0, 10, 10, 0.9, zeroblob(544), zeroblob(512), ?, 'then')`,
+      )
+      .run(id, photo, person);
+  const counted = (db: Database.Database) =>
+    db.prepare(`SELECT id, face_count AS faces, photo_count AS photos FROM people ORDER BY id`).all();
+  const recounted = (db: Database.Database) =>
+    db
+      .prepare(
+        `SELECT p.id, COUNT(f.id) AS faces, COUNT(DISTINCT f.photo_id) AS photos
+         FROM people p LEFT JOIN faces f ON f.person_id = p.id GROUP BY p.id ORDER BY p.id`,
+      )
+      .all();
+
+  it('upgrades a version-3 library with the counts of its people', () => {
+    const db = libraryAt(3);
+    insertFace(db, 1, 1, 10);
+    insertFace(db, 2, 1, 10); // two faces of person 10 in one photo count once as a photo
+    insertFace(db, 3, 2, 10);
+    insertFace(db, 4, 3, 20);
+    insertFace(db, 5, 3, null);
+
+    expect(migrate(db, MIGRATIONS, 4)).toBe(4);
+    expect(counted(db)).toEqual([
+      { id: 10, faces: 3, photos: 2 },
+      { id: 20, faces: 1, photos: 1 },
+    ]);
+    db.close();
+  });
+
+  it('keeps the counts exact through inserts, moves, unassignments, deletions and cascades', () => {
+    const db = libraryAt(4);
+    const steps: [string, () => void][] = [
+      ['insert', () => [1, 2, 3, 4, 5].forEach((id) => insertFace(db, id, 1 + (id % 3), 10))],
+      ['second face in a photo', () => insertFace(db, 6, 2, 10)],
+      ['move one face', () => db.prepare(`UPDATE faces SET person_id = 20 WHERE id = 6`).run()],
+      ['move a photo’s faces', () => db.prepare(`UPDATE faces SET person_id = 20 WHERE photo_id = 3`).run()],
+      ['unassign', () => db.prepare(`UPDATE faces SET person_id = NULL WHERE id = 1`).run()],
+      ['reassign', () => db.prepare(`UPDATE faces SET person_id = 10 WHERE id = 1`).run()],
+      ['delete a face', () => db.prepare(`DELETE FROM faces WHERE id = 4`).run()],
+      ['delete a photo (cascade)', () => db.prepare(`DELETE FROM photos WHERE id = 2`).run()],
+      ['delete a person (set null)', () => db.prepare(`DELETE FROM people WHERE id = 20`).run()],
+    ];
+    for (const [step, run] of steps) {
+      run();
+      expect(counted(db), step).toEqual(recounted(db));
+    }
+    expect(counted(db)).toEqual([{ id: 10, faces: 1, photos: 1 }]);
+    db.close();
+  });
+
+  it('picks default covers with one index seek per person', () => {
+    const db = libraryAt(4);
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT f.id FROM faces f WHERE f.person_id = 10
+         ORDER BY (f.score >= 0.9) DESC, f.width * f.height DESC, f.id LIMIT 1`,
+      )
+      .all()
+      .map((row) => (row as { detail: string }).detail)
+      .join('\n');
+    expect(plan).toContain('faces_person_cover');
+    expect(plan).not.toContain('TEMP B-TREE');
+    db.close();
+  });
+});

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type LibraryDatabase } from '../../../src/main/db/open';
 import { FacesRepository } from '../../../src/main/repositories/faces';
-import { FaceIndex } from '../../../src/main/services/face-index';
+import { FaceIndex, saveThreshold } from '../../../src/main/services/face-index';
 import { tempDir } from '../../support/fixtures';
 
 let temp: ReturnType<typeof tempDir>;
@@ -83,5 +83,28 @@ describe('FaceIndex', () => {
     db.prepare(`DELETE FROM face_index_log`).run();
     const reopened = FaceIndex.open(db, faces, cacheDir);
     expect(reopened.index.size).toBe(150);
+  });
+
+  it('saves only when enough changes are unsaved, and the log keeps the rest for the next process', () => {
+    FaceIndex.open(db, faces, cacheDir).persist();
+    const savedMeta = () => fs.readFileSync(path.join(cacheDir, 'face-index.json'), 'utf8');
+    const logSize = () => db.prepare(`SELECT COUNT(*) FROM face_index_log`).pluck().get();
+    const before = savedMeta();
+
+    insertFace(201);
+    const app = FaceIndex.open(db, faces, cacheDir);
+    expect(nearest(app, 201)).toBe(201);
+    app.persist(); // one change: not worth rewriting the graph
+    expect(savedMeta()).toBe(before);
+    expect(logSize()).toBe(1);
+    expect(nearest(FaceIndex.open(db, faces, cacheDir), 201)).toBe(201); // replayed from the log
+
+    const threshold = saveThreshold(app.index.size);
+    for (let id = 202; id < 201 + threshold; id++) insertFace(id);
+    app.refresh();
+    expect(app.index.size).toBe(200 + threshold);
+    app.persist();
+    expect(savedMeta()).not.toBe(before);
+    expect(logSize()).toBe(0);
   });
 });
