@@ -134,7 +134,7 @@ export class FacesRepository {
     this.allEmbeddingsStmt = db.prepare(`SELECT id, embedding FROM faces`);
     this.setAutoStmt = db.prepare(
       `UPDATE faces SET person_id = ?, assigned_by = CASE WHEN ? IS NULL THEN NULL ELSE 'auto' END,
-         suggested_person_id = NULL, suggested_distance = NULL
+         suggested_person_id = NULL, suggested_distance = NULL, grouped = 1
        WHERE id = ? AND NOT EXISTS (SELECT 1 FROM face_decisions d WHERE d.face_id = faces.id)`,
     );
     this.setSuggestionStmt = db.prepare(
@@ -172,9 +172,11 @@ export class FacesRepository {
            ELSE (SELECT COUNT(*) FROM face_decisions WHERE person_id = @person) END`,
       )
       .pluck();
+    // Only rows that hold something to clear: rewriting a 1 KB row and its indexes is not free.
     this.clearAutoStmt = db.prepare(
       `UPDATE faces SET person_id = NULL, assigned_by = NULL, suggested_person_id = NULL, suggested_distance = NULL
-       WHERE NOT EXISTS (SELECT 1 FROM face_decisions d WHERE d.face_id = faces.id)`,
+       WHERE (person_id IS NOT NULL OR assigned_by IS NOT NULL OR suggested_person_id IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM face_decisions d WHERE d.face_id = faces.id)`,
     );
     this.clearSuggestionsStmt = db.prepare(
       `UPDATE faces SET suggested_person_id = NULL, suggested_distance = NULL WHERE suggested_person_id IS NOT NULL`,
@@ -325,7 +327,7 @@ export class FacesRepository {
     return this.ungroupedStmt.all() as number[];
   }
 
-  /** Grouping's verdict; a no-op on faces the user decided. */
+  /** Grouping's verdict, which also marks the face looked at; a no-op on faces the user decided. */
   setAutoPerson(faceId: number, personId: number | null): void {
     this.setAutoStmt.run(personId, personId, faceId);
   }
@@ -377,6 +379,11 @@ export class FacesRepository {
   clearAutomatic(): void {
     this.clearAutoStmt.run();
     this.clearSuggestionsStmt.run();
+  }
+
+  /** The faces the user decided about (a person, or nobody). */
+  decidedIds(): Set<number> {
+    return new Set((this.decisionsStmt.all() as { faceId: number }[]).map((row) => row.faceId));
   }
 
   /** Re-applies every decision to faces.person_id (the decisions table is the truth). */
