@@ -54,13 +54,14 @@ const CHIP_SOURCE_FACE_PX = 160;
 
 /**
  * The scale to decode at for landmarks and chips: full detail for small faces, less for big ones.
- * Snapped down to 1/2, 1/4 or 1/8 when that keeps at least 90% of the wanted detail: libjpeg
- * decodes straight to those sizes, while any other scale means a full decode and a resize.
+ * Exact rather than snapped to libjpeg's 1/2, 1/4 or 1/8: sharp then shrinks on load to the next
+ * of those and resizes the rest of the way, which costs about the same to decode, while a larger
+ * source makes the crops' supersampling slower. Measured on 20 of bench:ingest's 12-MP photos
+ * (ms a photo, snapped → exact): decode 226 → 225, landmarks 81 → 48, align 69 → 38.
  */
 export function chipSourceScale(faces: readonly ScoredBox[]): number {
   const smallest = Math.min(...faces.map((face) => Math.min(face.width, face.height)));
-  const wanted = Math.min(1, CHIP_SOURCE_FACE_PX / smallest);
-  return [0.125, 0.25, 0.5, 1].find((scale) => scale >= wanted * 0.9) ?? 1;
+  return Math.min(1, CHIP_SOURCE_FACE_PX / smallest);
 }
 
 export async function analysePhoto(
