@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import { FSWatcher } from 'chokidar';
 import { isFolderOnline } from '../scanner/folder-state';
 import { isHiddenInside, isInside } from '../scanner/reconcile';
@@ -222,16 +223,30 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
     folder.online = true;
     if (announce) this.emit('change', { kind: 'online', folder: folder.path });
     folder.polling = this.options.usePolling?.(folder.path) ?? needsPolling(folder.path);
+    const root = folder.path;
+    const polling = folder.polling;
     const fsw = new FSWatcher({
       ignoreInitial: true,
-      usePolling: folder.polling,
+      usePolling: polling,
       interval: this.options.pollIntervalMs,
       binaryInterval: this.options.pollIntervalMs,
+      // With OS events only folders are watched (one watch per folder, not per photo: inotify's
+      // limit and the start-up time stay small); what happens to the files in a folder comes as
+      // that folder's raw events. Polling has to look at each photo file.
       ignored: (candidate, stats) =>
-        isHiddenInside(candidate, folder.path) || (stats?.isFile() === true && !isPhotoPath(candidate)),
+        isHiddenInside(candidate, root) ||
+        (stats?.isFile() === true && (!polling || !isPhotoPath(candidate))),
     });
     folder.fsw = fsw;
     fsw.on('all', (_event, changed) => this.markDirty(folder, changed));
+    if (!polling) {
+      fsw.on('raw', (_event, name, details) => {
+        const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+        if (typeof watched !== 'string' || typeof name !== 'string') return;
+        const changed = name === '' ? watched : path.join(watched, name);
+        if (isInside(changed, root) && !isHiddenInside(changed, root)) this.markDirty(folder, changed);
+      });
+    }
     fsw.on('error', (error) =>
       this.emit('problem', { path: folder.path, message: `watching failed: ${(error as Error).message}` }),
     );

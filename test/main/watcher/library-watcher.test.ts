@@ -125,6 +125,10 @@ describe('watching a folder', () => {
     await change('removed', 'penny1.png');
     expect((await library.listPhotos()).map((p) => path.basename(p.path))).toEqual(['amy1.png']);
     expect((await library.listFaces()).map((face) => path.basename(face.photo))).toEqual(['amy1.png']);
+
+    // A new folder tree appears with a photo deep inside it.
+    const deep = put('people/raj/raj2.png', path.join(lib.photosDir, '2026', 'summer', 'raj2.png'));
+    expect(await change('added', 'raj2.png')).toEqual({ kind: 'added', path: deep, faces: 1 });
   });
 
   it('keeps faces, people and decisions through a rename, a move to another folder and a duplicate', async () => {
