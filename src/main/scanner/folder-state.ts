@@ -8,8 +8,18 @@ import fs from 'node:fs';
 export function isFolderOnline(root: string, knownPhotos: number): boolean {
   try {
     if (!fs.statSync(root).isDirectory()) return false;
-    return knownPhotos === 0 || fs.readdirSync(root).length > 0;
+    return knownPhotos === 0 || !isEmptyFolder(root);
   } catch {
     return false;
+  }
+}
+
+/** Reads one entry, not the whole listing (a root may hold thousands of photos). */
+function isEmptyFolder(dir: string): boolean {
+  const handle = fs.opendirSync(dir);
+  try {
+    return handle.readSync() === null;
+  } finally {
+    handle.closeSync();
   }
 }

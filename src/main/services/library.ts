@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type {
   Box,
@@ -117,7 +118,8 @@ export class LibraryService implements LibraryApi {
     const all = this.deps.folders.all();
     const folder = /^\d+$/.test(reference)
       ? all.find((candidate) => candidate.id === Number(reference))
-      : all.find((candidate) => candidate.path === path.resolve(reference));
+      : (all.find((candidate) => candidate.path === path.resolve(reference)) ??
+        all.find((candidate) => candidate.path === realPathOrSelf(path.resolve(reference))));
     if (!folder) {
       throw new UserInputError(
         `"${reference}" is not a folder of this library. List them with: kindred folders`,
@@ -239,5 +241,14 @@ export class LibraryService implements LibraryApi {
 
   close(): void {
     this.deps.db.close();
+  }
+}
+
+/** Folders are stored by their real path; a path through a symbolic link finds them too. */
+function realPathOrSelf(candidate: string): string {
+  try {
+    return fs.realpathSync(candidate);
+  } catch {
+    return candidate;
   }
 }

@@ -90,6 +90,8 @@ const DEFAULTS = {
 const MAX_GATHER_MS = 1000;
 /** Photos analysed before the new faces are grouped, during a long storm. */
 const GROUP_EVERY = 256;
+/** After a failed step, the folder is compared again this much later. */
+const RETRY_MS = 5000;
 
 /**
  * Keeps a library in step with its folders: one chokidar watcher per online folder (OS events,
@@ -331,7 +333,15 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
       let worked = false;
       for (const folder of this.folders.values()) {
         if (folder.dueAt !== 0 && folder.dueAt <= now && !this.closed) {
-          await this.applyFolderChanges(folder);
+          try {
+            await this.applyFolderChanges(folder);
+          } catch (error) {
+            // Another process writing the library at the same moment, a disk error: tell, and
+            // compare the whole folder again a little later rather than stop watching.
+            this.emit('problem', { path: folder.path, message: (error as Error).message });
+            folder.whole = true;
+            folder.dueAt = Date.now() + RETRY_MS;
+          }
           worked = true;
         }
       }
@@ -339,7 +349,14 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
       if (![...this.folders.values()].some((folder) => folder.whole)) {
         for (const resolve of this.catchUpWaiters.splice(0)) resolve();
       }
-      if (this.removeDue(now)) worked = true;
+      try {
+        if (this.removeDue(now)) worked = true;
+      } catch (error) {
+        this.emit('problem', {
+          path: null,
+          message: `removing vanished photos: ${(error as Error).message}`,
+        });
+      }
       if (this.closed) break;
       if (this.needsIndexing && (await this.indexSlice())) worked = true;
       if (!worked) break;
@@ -494,9 +511,15 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
   }
 
   private group(photos: number): void {
-    const grouping = this.library.people.group('new');
     this.indexedSinceGrouping = 0;
-    this.emit('library-changed', { photos, newPeople: grouping.newPeople });
+    let newPeople = 0;
+    try {
+      newPeople = this.library.people.group('new').newPeople;
+    } catch (error) {
+      // The faces are stored; the next grouping (or `kindred cluster`) takes them.
+      this.emit('problem', { path: null, message: `grouping new faces: ${(error as Error).message}` });
+    }
+    this.emit('library-changed', { photos, newPeople });
   }
 
   private reportWritten(photo: WrittenPhoto): void {

@@ -227,6 +227,24 @@ describe('watching a folder', () => {
     expect(await library.listFolders()).toMatchObject([{ path: lib.photosDir, online: true, photos: 6 }]);
   });
 
+  it('takes a storm of new files (more than it lists one by one) and indexes each exactly once', async () => {
+    library = lib.open({ clock: fixedClock() });
+    await library.scan([lib.photosDir], { workers: 1, pipeline: DEFAULT_PIPELINE });
+    // Past 5 changed paths the watcher compares the whole folder instead of listing paths.
+    await startWatcher({ maxDirtyPaths: 5, workers: 2 });
+    const names = ['amy', 'bernadette', 'howard', 'leonard'].flatMap((who) =>
+      [1, 2, 3, 4].map((n) => `people/${who}/${who}${n}.png`),
+    );
+    for (const name of names) put(name, path.join(lib.photosDir, 'import', path.basename(name)));
+    for (const name of names) await change('added', path.basename(name));
+    await watcher!.whenIdle();
+    expect(changes.filter((c) => c.kind === 'added')).toHaveLength(names.length);
+    expect(changes.filter((c) => c.kind !== 'added')).toEqual([]);
+    expect((await library.listPhotos({ status: 'indexed' })).length).toBe(names.length);
+    // Grouped at the end of the storm: four people of four crops each.
+    expect(library.people.list().map((p) => p.faces)).toEqual([4, 4, 4, 4]);
+  });
+
   it('polls a folder when told to (network shares) and sees a new photo', async () => {
     library = lib.open({ clock: fixedClock() });
     await library.scan([lib.photosDir], { workers: 1, pipeline: DEFAULT_PIPELINE });
