@@ -192,8 +192,10 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
     const ids = new Set(current.map((folder) => folder.id));
     for (const [id, folder] of this.folders) {
       if (!ids.has(id)) {
-        await folder.fsw?.close();
+        // Removed from the library (`kindred remove`): nothing of it is left to do.
         this.folders.delete(id);
+        this.forget(id);
+        await folder.fsw?.close();
       }
     }
     const starting: Promise<void>[] = [];
@@ -266,13 +268,18 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
     folder.dirty.clear();
     folder.whole = false;
     folder.dueAt = 0;
-    for (const [id, removal] of this.removals) if (removal.folderId === folder.id) this.removals.delete(id);
-    for (const [filePath, entry] of this.unsettled)
-      if (entry.folderId === folder.id) this.unsettled.delete(filePath);
+    this.forget(folder.id);
     const fsw = folder.fsw;
     folder.fsw = undefined;
     await fsw?.close();
     this.emit('change', { kind: 'offline', folder: folder.path });
+  }
+
+  /** Drops the removals and settle checks of a folder that went offline or away. */
+  private forget(folderId: number): void {
+    for (const [id, removal] of this.removals) if (removal.folderId === folderId) this.removals.delete(id);
+    for (const [filePath, entry] of this.unsettled)
+      if (entry.folderId === folderId) this.unsettled.delete(filePath);
   }
 
   private markDirty(folder: WatchedFolder, changed: string): void {
