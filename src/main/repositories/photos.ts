@@ -54,7 +54,6 @@ export class PhotosRepository {
   private readonly knownUnderStmt;
   private readonly hashedStmt;
   private readonly relocateStmt;
-  private readonly touchStmt;
   private readonly pendingBatchStmt;
   private readonly twinsStmt;
   private readonly hasDecisionsStmt;
@@ -98,7 +97,6 @@ export class PhotosRepository {
     this.relocateStmt = db.prepare(
       `UPDATE photos SET folder_id = ?, path = ?, size = ?, mtime_ms = ? WHERE id = ?`,
     );
-    this.touchStmt = db.prepare(`UPDATE photos SET size = ?, mtime_ms = ? WHERE id = ?`);
     this.pendingBatchStmt = db.prepare(
       `SELECT id, path FROM photos WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?`,
     );
@@ -187,11 +185,6 @@ export class PhotosRepository {
 
   relocate(id: number, folderId: number, filePath: string, size: number, mtimeMs: number): void {
     this.relocateStmt.run(folderId, filePath, size, mtimeMs, id);
-  }
-
-  /** The file was written again with the same bytes: only its size and time are news. */
-  touch(id: number, size: number, mtimeMs: number): void {
-    this.touchStmt.run(size, mtimeMs, id);
   }
 
   storeAnalysis(id: number, photo: AnalysedPhoto, analysedAt: string): void {

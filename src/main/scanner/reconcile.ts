@@ -31,8 +31,6 @@ export interface ReconcileResult {
   changed: { id: number; path: string }[];
   /** A known photo found at a new path (same bytes): its row was re-pointed, nothing to analyse. */
   moved: { id: number; from: string; to: string }[];
-  /** Files written again with identical bytes (a copy back from a backup, a `touch`). */
-  touched: number;
   /** Known photos not found on disk. The caller decides when they leave (see `removeIfGone`). */
   missing: { id: number; path: string }[];
   /** New or changed files still being written. */
@@ -42,8 +40,7 @@ export interface ReconcileResult {
 /**
  * Brings the library's rows under `scopes` (absolute paths inside the folder: the folder itself,
  * sub-folders or single files, present or gone) in step with the disk. Files are compared by
- * size and modification time first; only a new file whose size matches a known photo, or a
- * changed file that may hold the same bytes as before, is hashed. A new file with the content of
+ * size and modification time first; only a file whose size matches another known photo is hashed. A new file with the content of
  * a known photo whose file is gone is that photo, moved: the row is re-pointed, so its faces,
  * their people and every decision on them stay, with no new inference.
  */
@@ -61,7 +58,6 @@ export async function reconcileFolder(
     added: [],
     changed: [],
     moved: [],
-    touched: 0,
     missing: [],
     unsettled: [],
   };
@@ -151,7 +147,6 @@ export async function reconcileFolder(
   };
 
   const relocations: { row: HashedPhoto; file: WalkedFile; replaces?: KnownFile }[] = [];
-  const touches: WalkedFile[] = [];
   const toInsert: WalkedFile[] = [];
   const toRequeue: { row: KnownFile; file: WalkedFile }[] = [];
   for (const file of fresh) {
@@ -160,15 +155,10 @@ export async function reconcileFolder(
     else toInsert.push(file);
   }
   for (const { row, file } of changed) {
-    const sameSize = row.contentHash !== null && row.size === file.size;
-    const hash =
-      sameSize || candidatesOfSize(file.size).length > 0 ? await hashQuietly(file.path) : undefined;
-    if (hash !== undefined && hash === row.contentHash) {
-      touches.push({ ...file, path: row.path });
-      continue;
-    }
-    // Another known photo moved over this one (a rename that replaced a file): that one moves here.
-    const moved = hash === undefined ? undefined : await claimMoved(file, hash);
+    // Re-analysed, as any changed file (the decisions on its faces are carried over), unless
+    // another known photo whose file is gone was moved over it (a rename that replaced a file).
+    const others = candidatesOfSize(file.size).filter((other) => other.id !== row.id);
+    const moved = others.length > 0 ? await claimMoved(file) : undefined;
     if (moved) relocations.push({ row: moved, file, replaces: row });
     else toRequeue.push({ row, file });
   }
@@ -181,10 +171,6 @@ export async function reconcileFolder(
     for (const { row, file } of relocations) {
       photos.relocate(row.id, folder.id, file.path, file.size, file.mtimeMs);
       result.moved.push({ id: row.id, from: row.path, to: file.path });
-    }
-    for (const file of touches) {
-      photos.touch(known.get(file.path)!.id, file.size, file.mtimeMs);
-      result.touched++;
     }
     for (const { row, file } of toRequeue) {
       photos.markPending(row.id, file.size, file.mtimeMs);

@@ -88,7 +88,7 @@ export async function scanFolders(
       onProblem: (problem) => summary.problems.push(problem),
     });
     summary.seen += changes.seen;
-    summary.unchanged += changes.unchanged + changes.touched;
+    summary.unchanged += changes.unchanged;
     summary.moved += changes.moved.length;
     if (isFolderOnline(folder.path, changes.missing.length)) missing.push(...changes.missing);
   }

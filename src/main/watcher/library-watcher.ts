@@ -432,8 +432,7 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
         });
     }
     if (whole) this.library.markFolderScanned(folder.id);
-    if (result.moved.length + result.touched > 0)
-      this.emit('library-changed', { photos: result.moved.length + result.touched, newPeople: 0 });
+    if (result.moved.length > 0) this.emit('library-changed', { photos: result.moved.length, newPeople: 0 });
   }
 
   private isSettled(file: WalkedFile): boolean {
