@@ -147,10 +147,19 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
     const caughtUp = new Promise<void>((resolve) => this.catchUpWaiters.push(resolve));
     this.kick();
     await caughtUp;
-    this.rootTimer = setInterval(
-      () => void this.refreshFolders().then(() => this.kick()),
-      this.options.rootCheckMs,
-    );
+    let checking = false;
+    this.rootTimer = setInterval(() => {
+      if (checking) return; // a slow start of a big folder's watcher: the next tick looks again
+      checking = true;
+      this.refreshFolders()
+        .catch((error: unknown) =>
+          this.emit('problem', { path: null, message: `checking folders: ${(error as Error).message}` }),
+        )
+        .finally(() => {
+          checking = false;
+          this.kick();
+        });
+    }, this.options.rootCheckMs);
   }
 
   /** Resolves when nothing is left to do (all events so far applied, all photos analysed). */
