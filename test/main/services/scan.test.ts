@@ -163,4 +163,18 @@ describe('scanning a folder', () => {
       { path: renamed, online: true, photos: 2, pending: 0, errors: 0 },
     ]);
   });
+
+  it('takes a photo renamed over another as a move: the renamed one keeps its faces, the replaced one goes', async () => {
+    const [happy, sad] = lib.addPhotos(['misc/happy.jpg', 'misc/sad.jpg']);
+    const library = lib.open();
+    await library.scan([lib.photosDir], scanOptions);
+    const happyFace = (await library.listFaces()).find((face) => face.photo === happy)!;
+    library.people.move([String(happyFace.id)], 'Happy');
+
+    fs.renameSync(happy, sad);
+    const rescan = await library.scan([lib.photosDir], scanOptions);
+    expect(rescan).toMatchObject({ indexed: 0, moved: 1 });
+    expect(await library.listFaces()).toMatchObject([{ id: happyFace.id, photo: sad, personName: 'Happy' }]);
+    expect((await library.listPhotos()).map((p) => p.path)).toEqual([sad]);
+  });
 });
