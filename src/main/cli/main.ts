@@ -53,6 +53,52 @@ program
   );
 
 program
+  .command('add')
+  .description('add folders to the library and index them (the same as scan)')
+  .argument('<folder...>', 'photo folders, scanned recursively')
+  .addOption(libraryOption())
+  .option('--workers <n>', 'vision worker threads (default: one per core)')
+  .option('--small-faces', 'also search large photos tile by tile for faces down to ~40 px')
+  .action(
+    async (folders: string[], options: { library?: string; workers?: string; smallFaces?: boolean }) => {
+      const { runScan } = await import('./commands/scan');
+      process.exitCode = await runScan(folders, options, 'Added');
+    },
+  );
+
+program
+  .command('folders')
+  .description('list the library folders: online or offline, photos, pending, errors, last scan')
+  .addOption(libraryOption())
+  .option('--json', 'print a JSON array')
+  .action(async (options: { library?: string; json?: boolean }) => {
+    const { runFolders } = await import('./commands/folders');
+    process.exitCode = await runFolders(options);
+  });
+
+program
+  .command('remove')
+  .description("forget a folder's photos, faces and decisions (files on disk are never touched)")
+  .argument('<folder>', 'folder path or id (from kindred folders)')
+  .option('--yes', 'do not ask for confirmation (needed when not on a terminal)')
+  .addOption(libraryOption())
+  .action(async (folder: string, options: { library?: string; yes?: boolean }) => {
+    const { runRemove } = await import('./commands/folders');
+    process.exitCode = await runRemove(folder, options);
+  });
+
+program
+  .command('watch')
+  .description('keep the library in step with its folders; prints one line per change applied')
+  .addOption(libraryOption())
+  .option('--workers <n>', 'vision worker threads (default: one per core)')
+  .option('--small-faces', 'also search large photos tile by tile for faces down to ~40 px')
+  .action(async (options: { library?: string; workers?: string; smallFaces?: boolean }) => {
+    const { runWatch } = await import('./commands/watch');
+    process.exitCode = await runWatch(options);
+  });
+
+program
   .command('photos')
   .description('list the photos in the library')
   .addOption(libraryOption())

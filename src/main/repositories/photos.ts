@@ -8,6 +8,17 @@ export interface KnownFile {
   size: number;
   mtimeMs: number;
   status: PhotoStatus;
+  /** SHA-256 of the bytes last analysed; null until the photo has been read once. */
+  contentHash: string | null;
+}
+
+/** A photo that may be the same file as a new one seen elsewhere (same size, known content). */
+export interface HashedPhoto {
+  id: number;
+  folderId: number;
+  path: string;
+  size: number;
+  contentHash: string;
 }
 
 export interface AnalysedPhoto {
@@ -39,6 +50,13 @@ export class PhotosRepository {
   private readonly countByStatusStmt;
   private readonly byIdStmt;
   private readonly byPathStmt;
+  private readonly knownAtStmt;
+  private readonly knownUnderStmt;
+  private readonly hashedStmt;
+  private readonly relocateStmt;
+  private readonly pendingBatchStmt;
+  private readonly twinsStmt;
+  private readonly hasDecisionsStmt;
   private readonly listSql: string;
   private readonly db: LibraryDatabase;
 
@@ -47,13 +65,40 @@ export class PhotosRepository {
     this.byIdStmt = db.prepare(`SELECT id, path, status FROM photos WHERE id = ?`);
     this.byPathStmt = db.prepare(`SELECT id, path, status FROM photos WHERE path = ?`);
     this.insertPendingStmt = db.prepare(
-      `INSERT INTO photos (folder_id, path, size, mtime_ms, status) VALUES (?, ?, ?, ?, 'pending')`,
+      `INSERT INTO photos (folder_id, path, size, mtime_ms, content_hash, status) VALUES (?, ?, ?, ?, ?, 'pending')`,
     );
+    this.twinsStmt = db.prepare(
+      `SELECT id, folder_id AS folderId, path, size, mtime_ms AS mtimeMs FROM photos
+       WHERE content_hash = ? AND id <> ? ORDER BY id DESC`,
+    );
+    // Anything of the user's on a photo: a decision, a rejection or a drawn face on one of its
+    // faces, or a detection they deleted.
+    this.hasDecisionsStmt = db
+      .prepare(
+        `SELECT EXISTS (SELECT 1 FROM faces f WHERE f.photo_id = @id AND (f.source = 'manual'
+                  OR EXISTS (SELECT 1 FROM face_decisions d WHERE d.face_id = f.id)
+                  OR EXISTS (SELECT 1 FROM face_rejections r WHERE r.face_id = f.id)))
+             OR EXISTS (SELECT 1 FROM face_tombstones t WHERE t.photo_id = @id)`,
+      )
+      .pluck();
     this.markPendingStmt = db.prepare(
       `UPDATE photos SET size = ?, mtime_ms = ?, status = 'pending', error = NULL WHERE id = ?`,
     );
-    this.knownInFolderStmt = db.prepare(
-      `SELECT id, path, size, mtime_ms AS mtimeMs, status FROM photos WHERE folder_id = ?`,
+    const known = `SELECT id, path, size, mtime_ms AS mtimeMs, status, content_hash AS contentHash FROM photos`;
+    this.knownInFolderStmt = db.prepare(`${known} WHERE folder_id = ?`);
+    this.knownAtStmt = db.prepare(`${known} WHERE path = ?`);
+    // A range over the unique path index: every photo under a folder, without a full scan.
+    this.knownUnderStmt = db.prepare(`${known} WHERE path >= ? AND path < ?`);
+    this.hashedStmt = db.prepare(
+      `SELECT id, folder_id AS folderId, path, size, content_hash AS contentHash FROM photos
+       WHERE content_hash IS NOT NULL`,
+    );
+    // A move keeps the row, so its faces, their people and every decision stay attached.
+    this.relocateStmt = db.prepare(
+      `UPDATE photos SET folder_id = ?, path = ?, size = ?, mtime_ms = ? WHERE id = ?`,
+    );
+    this.pendingBatchStmt = db.prepare(
+      `SELECT id, path FROM photos WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?`,
     );
     this.pendingStmt = db.prepare(`SELECT id, path FROM photos WHERE status = 'pending' ORDER BY id`);
     this.storeAnalysisStmt = db.prepare(
@@ -76,8 +121,33 @@ export class PhotosRepository {
     this.countByStatusStmt = db.prepare(`SELECT status, COUNT(*) AS n FROM photos GROUP BY status`);
   }
 
-  insertPending(folderId: number, filePath: string, size: number, mtimeMs: number): number {
-    return Number(this.insertPendingStmt.run(folderId, filePath, size, mtimeMs).lastInsertRowid);
+  /** A new photo to analyse; its content hash when it is already known (it will be checked then). */
+  insertPending(
+    folderId: number,
+    filePath: string,
+    size: number,
+    mtimeMs: number,
+    contentHash: string | null = null,
+  ): number {
+    return Number(this.insertPendingStmt.run(folderId, filePath, size, mtimeMs, contentHash).lastInsertRowid);
+  }
+
+  /** Other photos with the same bytes, newest first. */
+  twins(
+    id: number,
+    contentHash: string,
+  ): { id: number; folderId: number; path: string; size: number; mtimeMs: number }[] {
+    return this.twinsStmt.all(contentHash, id) as {
+      id: number;
+      folderId: number;
+      path: string;
+      size: number;
+      mtimeMs: number;
+    }[];
+  }
+
+  hasUserDecisions(id: number): boolean {
+    return this.hasDecisionsStmt.get({ id }) === 1;
   }
 
   markPending(id: number, size: number, mtimeMs: number): void {
@@ -90,6 +160,31 @@ export class PhotosRepository {
 
   pending(): PendingPhoto[] {
     return this.pendingStmt.all() as PendingPhoto[];
+  }
+
+  /** Up to `limit` pending photos with an id above `afterId`, in id order (a storm is taken in slices). */
+  pendingBatch(afterId: number, limit: number): PendingPhoto[] {
+    return this.pendingBatchStmt.all(afterId, limit) as PendingPhoto[];
+  }
+
+  knownAt(filePath: string): KnownFile | undefined {
+    return this.knownAtStmt.get(filePath) as KnownFile | undefined;
+  }
+
+  /** Every photo whose path is inside `dir` (which must not end with a separator). */
+  knownUnder(dir: string, separator: string): KnownFile[] {
+    // Paths inside dir sort between "dir/" and "dir0" ('0' follows '/'; likewise ']' follows '\\').
+    const after = String.fromCharCode(separator.charCodeAt(0) + 1);
+    return this.knownUnderStmt.all(dir + separator, dir + after) as KnownFile[];
+  }
+
+  /** Every photo whose content is known: the candidates a moved file is matched against. */
+  hashed(): HashedPhoto[] {
+    return this.hashedStmt.all() as HashedPhoto[];
+  }
+
+  relocate(id: number, folderId: number, filePath: string, size: number, mtimeMs: number): void {
+    this.relocateStmt.run(folderId, filePath, size, mtimeMs, id);
   }
 
   storeAnalysis(id: number, photo: AnalysedPhoto, analysedAt: string): void {

@@ -1,13 +1,14 @@
-import path from 'node:path';
 import type { Clock } from '../clock';
 import type { LibraryDatabase } from '../db/open';
 import type { FacesRepository } from '../repositories/faces';
-import type { FoldersRepository } from '../repositories/folders';
-import type { PhotosRepository } from '../repositories/photos';
+import type { FolderRow, FoldersRepository } from '../repositories/folders';
+import type { PendingPhoto, PhotosRepository } from '../repositories/photos';
 import type { AnalysisPool } from '../vision/pool';
 import type { PipelineOptions, StageTimings } from '../vision/pipeline';
 import type { AnalyseResult } from '../vision/task';
-import { walkPhotos, type WalkProblem } from './walk';
+import { isFolderOnline } from './folder-state';
+import { isInside, reconcileFolder, removeIfGone } from './reconcile';
+import type { WalkProblem } from './walk';
 
 export interface ScanProgress {
   done: number;
@@ -26,6 +27,8 @@ export interface ScanSummary {
   unchanged: number;
   /** Library rows dropped because their file is gone. */
   removed: number;
+  /** Known photos found at a new path and re-pointed, keeping their faces and people. */
+  moved: number;
   /** Files seen on disk in the scanned folders. */
   seen: number;
   facesFound: number;
@@ -67,6 +70,7 @@ export async function scanFolders(
     failed: 0,
     unchanged: 0,
     removed: 0,
+    moved: 0,
     seen: 0,
     facesFound: 0,
     elapsedMs: 0,
@@ -75,33 +79,24 @@ export async function scanFolders(
   };
 
   const folderIds: number[] = [];
+  const missing: { id: number; path: string }[] = [];
   for (const folderPath of folderPaths) {
-    const folderId = registerFolder(deps, folderPath);
-    folderIds.push(folderId);
-    const onDisk = await walkPhotos(folderPath, (problem) => summary.problems.push(problem));
-    summary.seen += onDisk.length;
-    db.transaction(() => {
-      // Only rows under the walked path: a sub-folder of a library folder is scanned on its own.
-      const known = new Map(
-        photos
-          .knownInFolder(folderId)
-          .filter((row) => isInside(row.path, folderPath))
-          .map((row) => [row.path, row]),
-      );
-      for (const file of onDisk) {
-        const row = known.get(file.path);
-        known.delete(file.path);
-        if (!row) photos.insertPending(folderId, file.path, file.size, file.mtimeMs);
-        else if (row.size !== file.size || row.mtimeMs !== file.mtimeMs)
-          photos.markPending(row.id, file.size, file.mtimeMs);
-        else if (row.status !== 'pending') summary.unchanged++;
-      }
-      for (const gone of known.values()) {
-        photos.delete(gone.id);
-        summary.removed++;
-      }
-    })();
+    const folder = registerFolder(deps, folderPath);
+    folderIds.push(folder.id);
+    // Only rows under the walked path: a sub-folder of a library folder is scanned on its own.
+    const changes = await reconcileFolder(deps, folder, [folderPath], {
+      onProblem: (problem) => summary.problems.push(problem),
+    });
+    summary.seen += changes.seen;
+    summary.unchanged += changes.unchanged;
+    summary.moved += changes.moved.length;
+    if (isFolderOnline(folder.path, changes.missing.length)) missing.push(...changes.missing);
   }
+  // After every folder is walked, so that a photo moved from one folder to another is re-pointed
+  // (keeping its faces) before the place it left is cleaned up.
+  const removal = removeIfGone(deps, missing);
+  summary.removed = removal.removed.length;
+  summary.moved += removal.moved.length;
 
   const queue = photos.pending();
   const total = queue.length;
@@ -114,19 +109,54 @@ export async function scanFolders(
       elapsedMs: performance.now() - analysisStarted,
     });
   report();
+  await analysePending(
+    { db, photos: deps.photos, faces: deps.faces, pool, clock },
+    queue,
+    pipeline,
+    summary,
+    report,
+  );
 
-  const writer = new BatchWriter(deps, summary, report);
+  const now = clock.now().toISOString();
+  for (const folderId of folderIds) deps.folders.markScanned(folderId, now);
+  summary.elapsedMs = performance.now() - started;
+  return summary;
+}
+
+export type AnalysisTally = Pick<ScanSummary, 'indexed' | 'failed' | 'facesFound' | 'stageMs'>;
+
+/** What the writer stored for one photo. */
+export interface WrittenPhoto {
+  id: number;
+  path: string;
+  ok: boolean;
+  faces: number;
+  error: string | null;
+}
+
+/**
+ * Analyses `queue` in the pool and stores each result through the single writer, adding to
+ * `tally`. A failure of the pool itself (not of a photo: those come back as results) stops the
+ * work and is thrown after what was analysed so far is written; the rest stays pending.
+ */
+export async function analysePending(
+  deps: Omit<ScanDependencies, 'folders'>,
+  queue: readonly PendingPhoto[],
+  pipeline: PipelineOptions,
+  tally: AnalysisTally,
+  onWritten: (written: WrittenPhoto[]) => void = () => {},
+): Promise<void> {
+  const { pool } = deps;
+  const writer = new BatchWriter(deps, tally, onWritten);
   // Enough tasks in flight to keep every worker busy, few enough that results never pile up.
   const inFlight = pool.workers * 2;
   let next = 0;
-  // The first failure of the pool itself (not of a photo: those come back as results) stops
-  // every lane; what was analysed so far is still written, the rest stays pending.
   let failure: { error: unknown } | undefined;
   const runLane = async () => {
     while (!failure && next < queue.length) {
       const photo = queue[next++];
       try {
-        writer.add(photo.id, await pool.analyse({ path: photo.path, options: pipeline }));
+        writer.add(photo, await pool.analyse({ path: photo.path, options: pipeline }));
       } catch (error) {
         failure ??= { error };
       }
@@ -135,22 +165,20 @@ export async function scanFolders(
   await Promise.all(Array.from({ length: Math.min(inFlight, queue.length) }, runLane));
   writer.flush();
   if (failure) throw failure.error;
-
-  const now = clock.now().toISOString();
-  for (const folderId of folderIds) deps.folders.markScanned(folderId, now);
-  summary.elapsedMs = performance.now() - started;
-  return summary;
 }
 
 /**
  * A folder inside one the library already has is scanned as part of that one; a folder that
  * contains library folders takes their photos over. Either way a photo belongs to one folder.
  */
-function registerFolder(deps: ScanDependencies, folderPath: string): number {
+export function registerFolder(
+  deps: ScanDependencies | Omit<ScanDependencies, 'pool'>,
+  folderPath: string,
+): FolderRow {
   const now = deps.clock.now().toISOString();
   const existing = deps.folders.all();
   const parent = existing.find((folder) => isInside(folderPath, folder.path));
-  if (parent) return parent.id;
+  if (parent) return parent;
   return deps.db.transaction(() => {
     const folder = deps.folders.ensure(folderPath, now);
     for (const child of existing.filter(
@@ -158,28 +186,23 @@ function registerFolder(deps: ScanDependencies, folderPath: string): number {
     )) {
       deps.folders.absorb(child.id, folder.id);
     }
-    return folder.id;
+    return folder;
   })();
-}
-
-function isInside(candidate: string, folder: string): boolean {
-  const relative = path.relative(folder, candidate);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /** The single writer: gathers results and stores each batch in one transaction. */
 class BatchWriter {
-  private pending: { photoId: number; result: AnalyseResult }[] = [];
+  private pending: { photo: PendingPhoto; result: AnalyseResult }[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deps: ScanDependencies,
-    private readonly summary: ScanSummary,
-    private readonly onWritten: () => void,
+    private readonly deps: Omit<ScanDependencies, 'folders'>,
+    private readonly summary: AnalysisTally,
+    private readonly onWritten: (written: WrittenPhoto[]) => void,
   ) {}
 
-  add(photoId: number, result: AnalyseResult): void {
-    this.pending.push({ photoId, result });
+  add(photo: PendingPhoto, result: AnalyseResult): void {
+    this.pending.push({ photo, result });
     if (this.pending.length >= WRITE_BATCH) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), WRITE_INTERVAL_MS);
   }
@@ -193,7 +216,10 @@ class BatchWriter {
     const started = performance.now();
     const now = this.deps.clock.now().toISOString();
     this.deps.db.transaction(() => {
-      for (const { photoId, result } of batch) {
+      for (const {
+        photo: { id: photoId },
+        result,
+      } of batch) {
         if (result.ok) {
           this.deps.photos.storeAnalysis(
             photoId,
@@ -228,6 +254,14 @@ class BatchWriter {
       }
     }
     this.summary.stageMs.write += performance.now() - started;
-    this.onWritten();
+    this.onWritten(
+      batch.map(({ photo, result }) => ({
+        id: photo.id,
+        path: photo.path,
+        ok: result.ok,
+        faces: result.ok ? result.faces.length : 0,
+        error: result.ok ? null : result.error,
+      })),
+    );
   }
 }

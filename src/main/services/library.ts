@@ -1,12 +1,36 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import type { Box, FaceQuery, FaceSummary, LibraryApi, PhotoQuery, PhotoSummary } from '../../common/api';
+import type {
+  Box,
+  FaceQuery,
+  FaceSummary,
+  FolderSummary,
+  LibraryApi,
+  PhotoQuery,
+  PhotoSummary,
+} from '../../common/api';
 import type { Clock } from '../clock';
 import type { LibraryDatabase } from '../db/open';
 import type { FacesRepository } from '../repositories/faces';
 import type { FoldersRepository } from '../repositories/folders';
 import type { PeopleRepository } from '../repositories/people';
 import type { PhotosRepository } from '../repositories/photos';
-import { scanFolders, type ScanProgress, type ScanSummary } from '../scanner/scan';
+import { isFolderOnline } from '../scanner/folder-state';
+import {
+  reconcileFolder,
+  removeIfGone,
+  type ReconcileOptions,
+  type ReconcileResult,
+  type RemovalResult,
+} from '../scanner/reconcile';
+import {
+  analysePending,
+  scanFolders,
+  type AnalysisTally,
+  type ScanProgress,
+  type ScanSummary,
+  type WrittenPhoto,
+} from '../scanner/scan';
 import type { PipelineOptions } from '../vision/pipeline';
 import type { AnalysisPool } from '../vision/pool';
 import { UserInputError } from './errors';
@@ -68,6 +92,109 @@ export class LibraryService implements LibraryApi {
     return { ...summary, grouping: this.people.group('new') };
   }
 
+  /** The library's folders with their photo counts; `online` is looked up on disk now. */
+  async listFolders(): Promise<FolderSummary[]> {
+    return this.foldersNow();
+  }
+
+  foldersNow(): FolderSummary[] {
+    const counts = this.deps.folders.counts();
+    return this.deps.folders.all().map((folder) => {
+      const { photos, pending, errors } = counts.get(folder.id) ?? { photos: 0, pending: 0, errors: 0 };
+      return {
+        id: folder.id,
+        path: folder.path,
+        online: isFolderOnline(folder.path, photos),
+        photos,
+        pending,
+        errors,
+        lastScan: folder.lastScanAt,
+      };
+    });
+  }
+
+  /** A folder by id or by its path (the folder need not exist on disk any more). */
+  findFolder(reference: string): FolderSummary {
+    const all = this.deps.folders.all();
+    const folder = /^\d+$/.test(reference)
+      ? all.find((candidate) => candidate.id === Number(reference))
+      : (all.find((candidate) => candidate.path === path.resolve(reference)) ??
+        all.find((candidate) => candidate.path === realPathOrSelf(path.resolve(reference))));
+    if (!folder) {
+      throw new UserInputError(
+        `"${reference}" is not a folder of this library. List them with: kindred folders`,
+      );
+    }
+    return this.foldersNow().find((summary) => summary.id === folder.id)!;
+  }
+
+  /**
+   * Forgets a folder: its photos, their faces and the decisions on those faces leave the library.
+   * Nothing on disk is touched. People left without a face are kept when they carry a name.
+   */
+  removeFolder(folderId: number): { photos: number; faces: number } {
+    const photos = this.deps.db
+      .prepare(`SELECT COUNT(*) FROM photos WHERE folder_id = ?`)
+      .pluck()
+      .get(folderId) as number;
+    const faces = this.deps.db
+      .prepare(`SELECT COUNT(*) FROM faces WHERE photo_id IN (SELECT id FROM photos WHERE folder_id = ?)`)
+      .pluck()
+      .get(folderId) as number;
+    this.deps.db.transaction(() => {
+      this.deps.folders.remove(folderId);
+      this.deps.people.deleteAbandoned();
+    })();
+    return { photos, faces };
+  }
+
+  /** Compares the rows under `scopes` of a folder with the disk (see reconcileFolder). */
+  reconcile(
+    folder: { id: number; path: string },
+    scopes: readonly string[],
+    options?: ReconcileOptions,
+  ): Promise<ReconcileResult> {
+    return reconcileFolder(this.deps, folder, scopes, options);
+  }
+
+  /** Deletes the photos among `candidates` whose file is still gone (see removeIfGone). */
+  removeGone(candidates: readonly { id: number; path: string }[]): RemovalResult {
+    return removeIfGone(this.deps, candidates);
+  }
+
+  /**
+   * Analyses up to `limit` pending photos after `afterId` in the pool (made only when there is
+   * work); returns how many were taken and the last id.
+   * A storm is taken in slices, so that the caller can apply other changes in between.
+   */
+  async indexPendingSlice(
+    pool: () => AnalysisPool,
+    pipeline: PipelineOptions,
+    afterId: number,
+    limit: number,
+    onWritten: (written: WrittenPhoto[]) => void,
+  ): Promise<{ taken: number; lastId: number }> {
+    const queue = this.deps.photos.pendingBatch(afterId, limit);
+    const tally: AnalysisTally = {
+      indexed: 0,
+      failed: 0,
+      facesFound: 0,
+      stageMs: { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0, write: 0 },
+    };
+    if (queue.length > 0)
+      await analysePending({ ...this.deps, pool: pool() }, queue, pipeline, tally, onWritten);
+    return { taken: queue.length, lastId: queue.at(-1)?.id ?? afterId };
+  }
+
+  markFolderScanned(folderId: number): void {
+    this.deps.folders.markScanned(folderId, this.deps.clock.now().toISOString());
+  }
+
+  /** A vision pool for callers that keep one (the watcher); close it when done. */
+  createPool(workers?: number): AnalysisPool {
+    return this.deps.createPool(workers);
+  }
+
   async listPhotos(query: PhotoQuery = {}): Promise<PhotoSummary[]> {
     return this.deps.photos.list(query);
   }
@@ -114,5 +241,14 @@ export class LibraryService implements LibraryApi {
 
   close(): void {
     this.deps.db.close();
+  }
+}
+
+/** Folders are stored by their real path; a path through a symbolic link finds them too. */
+function realPathOrSelf(candidate: string): string {
+  try {
+    return fs.realpathSync(candidate);
+  } catch {
+    return candidate;
   }
 }

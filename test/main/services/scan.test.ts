@@ -127,4 +127,54 @@ describe('scanning a folder', () => {
     expect(again).toMatchObject({ indexed: 0, unchanged: 1, removed: 0 });
     expect(await library.listPhotos()).toHaveLength(2);
   });
+
+  it('re-points renamed and moved photos on a rescan, keeping their faces and names (no new analysis)', async () => {
+    const [group, happy] = lib.addPhotos(['groups/bbt3.jpg', 'misc/happy.jpg']);
+    const other = path.join(lib.dir, '..', 'other');
+    lib.addPhotos(['people/raj/raj1.png'], other);
+    const library = lib.open();
+    await library.scan([lib.photosDir, other], scanOptions);
+    const happyFace = (await library.listFaces()).find((face) => face.photo === happy)!;
+    library.people.move([String(happyFace.id)], 'Happy');
+    const before = (await library.listFaces()).map((face) => face.id).sort();
+
+    fs.renameSync(group, path.join(lib.photosDir, 'friends.jpg'));
+    fs.renameSync(happy, path.join(other, 'happy.jpg'));
+    const rescan = await library.scan([lib.photosDir, other], scanOptions);
+    expect(rescan).toMatchObject({ indexed: 0, moved: 2, removed: 0 });
+    expect((await library.listFaces()).map((face) => face.id).sort()).toEqual(before);
+    const moved = (await library.listFaces()).find((face) => face.id === happyFace.id)!;
+    expect(moved).toMatchObject({ photo: path.join(other, 'happy.jpg'), personName: 'Happy' });
+  });
+
+  it('takes a library folder renamed while Kindred was closed back when the new path is added', async () => {
+    lib.addPhotos(['misc/happy.jpg', 'people/raj/raj1.png']);
+    const library = lib.open();
+    await library.scan([lib.photosDir], scanOptions);
+    const before = (await library.listFaces()).map((face) => face.id).sort();
+    const renamed = `${lib.photosDir} 2026`;
+    fs.renameSync(lib.photosDir, renamed);
+    expect(await library.listFolders()).toMatchObject([{ path: lib.photosDir, online: false, photos: 2 }]);
+
+    expect(await library.scan([renamed], scanOptions)).toMatchObject({ indexed: 0, moved: 2 });
+    expect((await library.listFaces()).map((face) => face.id).sort()).toEqual(before);
+    expect(await library.listFolders()).toMatchObject([
+      { path: lib.photosDir, online: false, photos: 0 },
+      { path: renamed, online: true, photos: 2, pending: 0, errors: 0 },
+    ]);
+  });
+
+  it('takes a photo renamed over another as a move: the renamed one keeps its faces, the replaced one goes', async () => {
+    const [happy, sad] = lib.addPhotos(['misc/happy.jpg', 'misc/sad.jpg']);
+    const library = lib.open();
+    await library.scan([lib.photosDir], scanOptions);
+    const happyFace = (await library.listFaces()).find((face) => face.photo === happy)!;
+    library.people.move([String(happyFace.id)], 'Happy');
+
+    fs.renameSync(happy, sad);
+    const rescan = await library.scan([lib.photosDir], scanOptions);
+    expect(rescan).toMatchObject({ indexed: 0, moved: 1 });
+    expect(await library.listFaces()).toMatchObject([{ id: happyFace.id, photo: sad, personName: 'Happy' }]);
+    expect((await library.listPhotos()).map((p) => p.path)).toEqual([sad]);
+  });
 });

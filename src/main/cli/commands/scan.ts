@@ -5,7 +5,7 @@ import { EXIT_OK, UsageError } from '../errors';
 import { formatDuration, ProgressBar } from '../progress';
 import { withLibrary } from './open';
 
-function parseWorkers(value: string | undefined): number | undefined {
+export function parseWorkers(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const workers = Number(value);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
@@ -34,6 +34,7 @@ function checkFolders(folders: readonly string[]): string[] {
 export async function runScan(
   folders: string[],
   options: { library?: string; workers?: string; smallFaces?: boolean },
+  verb: 'Scanned' | 'Added' = 'Scanned',
 ): Promise<number> {
   const workers = parseWorkers(options.workers);
   const roots = checkFolders(folders);
@@ -58,12 +59,13 @@ export async function runScan(
     `${summary.grouping.newPeople} new people, ${summary.grouping.suggestions} suggestions to review`,
     `${summary.unchanged} unchanged`,
   ];
+  if (summary.moved > 0) details.push(`${summary.moved} moved or renamed (faces and people kept)`);
   if (summary.removed > 0) details.push(`${summary.removed} removed (file gone)`);
   const libraryFlag = options.library ? ` --library ${JSON.stringify(path.resolve(options.library))}` : '';
   const failuresHint =
     summary.failed > 0 ? `; list the failures with: kindred photos --status error${libraryFlag}` : '';
   process.stdout.write(
-    `Scanned ${roots.length === 1 ? roots[0] : `${roots.length} folders`}: ${details.join(', ')}. ` +
+    `${verb} ${roots.length === 1 ? roots[0] : `${roots.length} folders`}: ${details.join(', ')}. ` +
       `${summary.indexed} indexed, ${summary.failed} failed${failuresHint}\n`,
   );
   return EXIT_OK;

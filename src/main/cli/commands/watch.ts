@@ -1,0 +1,68 @@
+import { DEFAULT_PIPELINE } from '../../vision/pipeline';
+import { LibraryWatcher, type WatchChange } from '../../watcher/library-watcher';
+import { EXIT_OK, UsageError } from '../errors';
+import { withLibrary } from './open';
+import { parseWorkers } from './scan';
+
+/** One line per change applied, on stdout; what the watcher is doing goes to stderr. */
+export function describeChange(change: WatchChange): string {
+  const faces = (n: number) => `${n} face${n === 1 ? '' : 's'}`;
+  switch (change.kind) {
+    case 'added':
+      return `added ${change.path} (${faces(change.faces)})`;
+    case 'changed':
+      return `changed ${change.path} (${faces(change.faces)})`;
+    case 'failed':
+      return `failed ${change.path}: ${change.error}`;
+    case 'moved':
+      return `moved ${change.from} -> ${change.to}`;
+    case 'removed':
+      return `removed ${change.path}`;
+    case 'offline':
+      return `offline ${change.folder} (its photos stay in the library until it is back)`;
+    case 'online':
+      return `online ${change.folder}`;
+  }
+}
+
+export async function runWatch(options: {
+  library?: string;
+  workers?: string;
+  smallFaces?: boolean;
+}): Promise<number> {
+  const workers = parseWorkers(options.workers);
+  return withLibrary(options.library, async (library) => {
+    if ((await library.listFolders()).length === 0) {
+      throw new UsageError('the library has no folders to watch yet. Add one with: kindred add FOLDER');
+    }
+    const watcher = new LibraryWatcher(library, {
+      workers,
+      pipeline: { ...DEFAULT_PIPELINE, smallFaces: options.smallFaces ?? false },
+    });
+    watcher.on('change', (change) => process.stdout.write(`${describeChange(change)}\n`));
+    watcher.on('problem', (problem) =>
+      process.stderr.write(`kindred: ${problem.path ? `${problem.path}: ` : ''}${problem.message}\n`),
+    );
+    watcher.on('library-changed', ({ newPeople }) => {
+      if (newPeople > 0) process.stderr.write(`kindred: ${newPeople} new people found\n`);
+    });
+    const stopped = new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    const started = performance.now();
+    await watcher.start();
+    const watched = watcher.watched();
+    const offline = watched.filter((folder) => !folder.online).length;
+    const polled = watched.filter((folder) => folder.polling).length;
+    process.stderr.write(
+      `kindred: watching ${watched.length - offline} folder${watched.length - offline === 1 ? '' : 's'}` +
+        `${polled > 0 ? ` (${polled} polled: network file system)` : ''}` +
+        `${offline > 0 ? `, ${offline} offline` : ''}; caught up in ${((performance.now() - started) / 1000).toFixed(1)} s. ` +
+        'Stop with Ctrl+C.\n',
+    );
+    await stopped;
+    await watcher.close();
+    return EXIT_OK;
+  });
+}
