@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { resolveLibrary } from '../library-paths';
 import { openLibrary } from '../open-library';
@@ -34,8 +35,7 @@ export async function runServe(options: { library?: string; port?: string }): Pr
       api,
       subscribe: (listener) => api.subscribe(listener),
       media: new MediaService(new ViewsRepository(library.deps.db), location.cacheDir),
-      // out/main/cli.js sits next to out/renderer.
-      rendererDir: path.join(__dirname, '..', 'renderer'),
+      rendererDir: findRendererDir(),
       port,
     });
   } catch (error) {
@@ -57,4 +57,13 @@ export async function runServe(options: { library?: string; port?: string }): Pr
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return server;
+}
+
+/** out/renderer, beside out/main: this code runs from out/main/cli.js or from a chunk in out/main/chunks. */
+export function findRendererDir(start = __dirname): string {
+  for (let dir = start, depth = 0; depth < 4; dir = path.dirname(dir), depth++) {
+    const candidate = path.join(dir, '..', 'renderer');
+    if (fs.existsSync(path.join(candidate, 'index.html'))) return path.resolve(candidate);
+  }
+  throw new ServeUsageError(`The app's pages are not built (no out/renderer near ${start}): run npm run build.`);
 }
