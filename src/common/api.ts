@@ -240,7 +240,11 @@ export interface LibraryApi {
   setHidden(options: { personId: number; hidden: boolean }): Promise<ChangeResult>;
   setCover(options: { personId: number; faceId: number }): Promise<ChangeResult>;
   setBirthDate(options: { personId: number; birthDate: string }): Promise<ChangeResult>;
-  addFace(options: { photoId: number; box: Box; personId?: number }): Promise<ChangeResult & { faceId: number }>;
+  addFace(options: {
+    photoId: number;
+    box: Box;
+    personId?: number;
+  }): Promise<ChangeResult & { faceId: number }>;
   confirmFaces(options: { faceIds: number[] }): Promise<ChangeResult>;
   confirmAll(options: { personId: number }): Promise<ChangeResult>;
 

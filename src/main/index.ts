@@ -62,7 +62,9 @@ async function start(): Promise<void> {
     if (!isTrustedSender(event)) throw new Error('Refused: the call did not come from the Kindred window.');
     const window = BrowserWindow.fromWebContents(event.sender);
     const options = { title: 'Add a folder of photos', properties: ['openDirectory' as const] };
-    const chosen = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    const chosen = window
+      ? await dialog.showOpenDialog(window, options)
+      : await dialog.showOpenDialog(options);
     return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
   });
   api.subscribe((event) => mainWindow?.webContents.send(EVENT_CHANNEL, event));

@@ -2,13 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  PersonSummary,
-  PhotoDetail,
-  PhotoSummary,
-  ReviewGroup,
-  ScanState,
-} from '../../src/common/api';
+import type { PersonSummary, PhotoDetail, PhotoSummary, ReviewGroup, ScanState } from '../../src/common/api';
 import { kindred } from '../support/cli';
 import { fixture, tempDir } from '../support/fixtures';
 import { callApi, launchChromium, RESULTS_DIR, startServe, type RunningServe } from './support';
@@ -61,7 +55,8 @@ afterAll(async () => {
 
 describe('kindred serve in Chromium', () => {
   it('refuses every request without the token, then keeps the token in an HttpOnly cookie', async () => {
-    const bare = (url: string, init?: RequestInit) => fetch(`${serve.origin}${url}`, { redirect: 'manual', ...init });
+    const bare = (url: string, init?: RequestInit) =>
+      fetch(`${serve.origin}${url}`, { redirect: 'manual', ...init });
     expect((await bare('/')).status).toBe(401);
     expect((await bare('/index.html')).status).toBe(401);
     expect((await bare('/?token=wrong')).status).toBe(401);
@@ -77,7 +72,12 @@ describe('kindred serve in Chromium', () => {
     // The token leaves the address bar for a cookie the page's scripts cannot read.
     expect(new URL(page.url()).search).toBe('');
     const [cookie] = await context.cookies();
-    expect(cookie).toMatchObject({ name: 'kindred_token', value: serve.token, httpOnly: true, sameSite: 'Strict' });
+    expect(cookie).toMatchObject({
+      name: 'kindred_token',
+      value: serve.token,
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
     expect(await page.evaluate(() => document.cookie)).toBe('');
     await page.getByRole('heading', { name: 'Photos', level: 1 }).waitFor();
     await screenshot('photos');
@@ -92,8 +92,13 @@ describe('kindred serve in Chromium', () => {
     const second = (await page.locator('input[data-unnamed]').nth(1).getAttribute('aria-label'))!;
     await first.fill('Ada');
     await first.press('Enter');
-    await page.getByRole('list', { name: 'Named people', exact: true }).getByRole('link', { name: 'Ada', exact: true }).waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(second);
+    await page
+      .getByRole('list', { name: 'Named people', exact: true })
+      .getByRole('link', { name: 'Ada', exact: true })
+      .waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe(second);
     expect((await personNamed('Ada')).id).toBe(personId);
   });
 
@@ -111,14 +116,18 @@ describe('kindred serve in Chromium', () => {
     // Name everyone else, so that the later steps have named people to work with.
     const unnamed = (await people()).filter((person) => person.name === null);
     const names = ['Grace', 'Sam', 'Lin', 'Omar', 'Ines', 'Theo', 'Ruth'];
-    for (const [i, person] of unnamed.entries()) await api('namePerson', { personId: person.id, name: names[i] });
+    for (const [i, person] of unnamed.entries())
+      await api('namePerson', { personId: person.id, name: names[i] });
     const sam = await personNamed('Sam');
     const bbt = await api<PhotoSummary[]>('listPhotos', { personIds: [sam.id] });
     const group = bbt.find((photo) => photo.path.includes(`${path.sep}groups${path.sep}`))!;
     await show(`#/photo/${group.id}`);
     await page.getByRole('button', { name: 'Face: Sam' }).click();
     await page.getByRole('button', { name: 'Not Sam' }).click();
-    await page.getByRole('status').filter({ hasText: /is not "Sam"/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /is not "Sam"/ })
+      .waitFor();
     const after = await api<PhotoDetail>('getPhoto', { photoId: group.id });
     expect(after.faces.some((face) => face.personId === sam.id)).toBe(false);
     expect(await page.getByRole('button', { name: 'Face: Sam' }).count()).toBe(0);
@@ -128,7 +137,10 @@ describe('kindred serve in Chromium', () => {
     const ada = await personNamed('Ada');
     const grace = await personNamed('Grace');
     const both = await api<PhotoSummary[]>('listPhotos', { personIds: [ada.id, grace.id] });
-    const either = await api<PhotoSummary[]>('listPhotos', { personIds: [ada.id, grace.id], anyPerson: true });
+    const either = await api<PhotoSummary[]>('listPhotos', {
+      personIds: [ada.id, grace.id],
+      anyPerson: true,
+    });
     expect(both.length).toBeGreaterThan(0);
     expect(either.length).toBeGreaterThan(both.length);
     await show('#/photos');
@@ -137,22 +149,37 @@ describe('kindred serve in Chromium', () => {
     await filter.getByRole('button', { name: 'Ada' }).click();
     await filter.getByRole('button', { name: 'Grace' }).click();
     const subtitle = page.locator('.sub');
-    await expect.poll(() => subtitle.textContent()).toBe(`${both.length} photos with all of the chosen people`);
-    await expect.poll(() => page.getByRole('list', { name: 'Photos' }).getByRole('link').count()).toBe(both.length);
+    await expect
+      .poll(() => subtitle.textContent())
+      .toBe(`${both.length} photos with all of the chosen people`);
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Photos' }).getByRole('link').count())
+      .toBe(both.length);
     await screenshot('photos-filtered');
     await page.getByRole('radio', { name: 'Any of them' }).check();
-    await expect.poll(() => subtitle.textContent()).toBe(`${either.length} photos with any of the chosen people`);
+    await expect
+      .poll(() => subtitle.textContent())
+      .toBe(`${either.length} photos with any of the chosen people`);
   });
 
   it('adds a folder from the Folders view and shows the scan finishing', async () => {
     await show('#/folders');
     await page.getByRole('textbox', { name: 'Folder path' }).fill(fixture('misc'));
     await page.getByRole('button', { name: 'Add folder' }).click();
-    await page.getByRole('status').filter({ hasText: /scanning it now/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /scanning it now/ })
+      .waitFor();
     await expect
-      .poll(async () => (await api<ScanState | null>('scanState'))?.phase, { timeout: 120_000, interval: 500 })
+      .poll(async () => (await api<ScanState | null>('scanState'))?.phase, {
+        timeout: 120_000,
+        interval: 500,
+      })
       .toBe('done');
-    const misc = page.getByRole('list', { name: 'Library folders' }).getByRole('listitem').filter({ hasText: 'misc' });
+    const misc = page
+      .getByRole('list', { name: 'Library folders' })
+      .getByRole('listitem')
+      .filter({ hasText: 'misc' });
     await expect.poll(() => misc.textContent(), { timeout: 10_000 }).toMatch(/17 photos/);
     await screenshot('folders');
   });
@@ -168,7 +195,10 @@ describe('kindred serve in Chromium', () => {
     await screenshot('review');
     await face.focus();
     await page.keyboard.press('y');
-    await page.getByRole('status').filter({ hasText: `Confirmed face ${suggestion.faceId}` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Confirmed face ${suggestion.faceId}` })
+      .waitFor();
     const photo = await api<PhotoDetail>('getPhoto', { photoId: suggestion.photoId });
     expect(photo.faces.find((candidate) => candidate.id === suggestion.faceId)).toMatchObject({
       personId: person.id,
@@ -185,7 +215,10 @@ describe('kindred serve in Chromium', () => {
     await page.getByRole('checkbox', { name: 'Select Omar' }).check();
     await screenshot('people-selected');
     await page.getByRole('button', { name: 'Merge 2 people' }).click();
-    await page.getByRole('status').filter({ hasText: /^Merged/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Merged/ })
+      .waitFor();
     const after = await people();
     expect(after.some((person) => person.id === omar.id)).toBe(false);
     expect(after.find((person) => person.id === lin.id)!.faces).toBe(lin.faces + omar.faces);
@@ -196,7 +229,9 @@ describe('kindred serve in Chromium', () => {
     const ada = await personNamed('Ada');
     await show(`#/person/${ada.id}`);
     await page.getByRole('heading', { name: 'Ada', level: 1 }).waitFor();
-    await expect.poll(() => page.getByRole('list', { name: 'Photos of this person' }).getByRole('link').count()).toBe(ada.photos);
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Photos of this person' }).getByRole('link').count())
+      .toBe(ada.photos);
     await screenshot('person');
     await show('#/people');
     await page.getByRole('list', { name: 'Named people', exact: true }).waitFor();

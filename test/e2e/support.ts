@@ -11,7 +11,9 @@ export const RESULTS_DIR = path.resolve(__dirname, '../../test-results');
 
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`No Chromium at ${CHROMIUM}: install it with apt-get install -y chromium (or set KINDRED_CHROMIUM).`);
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: install it with apt-get install -y chromium (or set KINDRED_CHROMIUM).`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,

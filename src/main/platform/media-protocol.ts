@@ -18,7 +18,10 @@ export function registerMediaScheme(): void {
  * A path, another host or an id the library does not have gets 404; the file system is never
  * reached with anything the renderer wrote.
  */
-export async function mediaResponse(requestUrl: string, media: Pick<MediaService, 'fromPath'>): Promise<Response> {
+export async function mediaResponse(
+  requestUrl: string,
+  media: Pick<MediaService, 'fromPath'>,
+): Promise<Response> {
   let url: URL;
   try {
     url = new URL(requestUrl);

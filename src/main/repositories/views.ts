@@ -182,7 +182,12 @@ export class ViewsRepository {
   }
 
   suggestions(): { faceId: number; photoId: number; personId: number; distance: number }[] {
-    return this.suggestionsStmt.all() as { faceId: number; photoId: number; personId: number; distance: number }[];
+    return this.suggestionsStmt.all() as {
+      faceId: number;
+      photoId: number;
+      personId: number;
+      distance: number;
+    }[];
   }
 
   folderCounts(): FolderCounts[] {

@@ -135,7 +135,11 @@ class RequestHandler {
     return bytes.length === this.tokenBytes.length && timingSafeEqual(bytes, this.tokenBytes);
   }
 
-  private async api(request: http.IncomingMessage, response: http.ServerResponse, method: string): Promise<void> {
+  private async api(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    method: string,
+  ): Promise<void> {
     if (method === 'events' && request.method === 'GET') return this.events(request, response);
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'Use POST for API calls.' });
     // A form on another site cannot send JSON: this and the SameSite cookie keep cross-site calls out.
@@ -151,9 +155,13 @@ class RequestHandler {
     }
     try {
       // The body is the method's argument list: [] or [options].
-      if (!Array.isArray(body)) throw new ApiArgumentError('The request body must be a JSON array of arguments.');
+      if (!Array.isArray(body))
+        throw new ApiArgumentError('The request body must be a JSON array of arguments.');
       const argument = validateArguments(method, body);
-      const call = this.options.api[method as keyof LibraryApi] as (this: LibraryApi, arg?: unknown) => Promise<unknown>;
+      const call = this.options.api[method as keyof LibraryApi] as (
+        this: LibraryApi,
+        arg?: unknown,
+      ) => Promise<unknown>;
       const result = await call.call(this.options.api, argument);
       return sendJson(response, 200, { result: result ?? null });
     } catch (error) {
@@ -180,12 +188,17 @@ class RequestHandler {
     });
   }
 
-  private async media(request: http.IncomingMessage, response: http.ServerResponse, mediaPath: string): Promise<void> {
+  private async media(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    mediaPath: string,
+  ): Promise<void> {
     let file;
     try {
       file = await this.options.media.fromPath(mediaPath);
     } catch (error) {
-      if (error instanceof MediaNotFoundError) return send(response, 404, 'text/plain; charset=utf-8', error.message);
+      if (error instanceof MediaNotFoundError)
+        return send(response, 404, 'text/plain; charset=utf-8', error.message);
       throw error;
     }
     // The cache file is named by content hash: its name is a strong validator.
@@ -269,7 +282,11 @@ async function readJson(request: http.IncomingMessage): Promise<unknown> {
 }
 
 function send(response: http.ServerResponse, status: number, type: string, body: string): void {
-  response.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  response.writeHead(status, {
+    'Content-Type': type,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
   response.end(body);
 }
 

@@ -15,7 +15,9 @@ export function parsePort(value: string | undefined): number {
   if (value === undefined) return 0;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ServeUsageError(`--port must be a whole number from 0 to 65535 (got "${value}"); 0 picks a free port.`);
+    throw new ServeUsageError(
+      `--port must be a whole number from 0 to 65535 (got "${value}"); 0 picks a free port.`,
+    );
   }
   return port;
 }
@@ -41,12 +43,16 @@ export async function runServe(options: { library?: string; port?: string }): Pr
   } catch (error) {
     library.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new ServeUsageError(`Port ${port} is in use: choose another with --port N (or 0 for any free port).`);
+      throw new ServeUsageError(
+        `Port ${port} is in use: choose another with --port N (or 0 for any free port).`,
+      );
     }
     throw error;
   }
   process.stdout.write(`${server.url}\n`);
-  process.stderr.write(`kindred: serving ${location.dir} on 127.0.0.1:${server.port}; press Ctrl+C to stop.\n`);
+  process.stderr.write(
+    `kindred: serving ${location.dir} on 127.0.0.1:${server.port}; press Ctrl+C to stop.\n`,
+  );
   const stop = () => {
     // An interrupted scan leaves its photos pending; the next scan finishes them.
     void server.close().finally(() => {
@@ -65,5 +71,7 @@ export function findRendererDir(start = __dirname): string {
     const candidate = path.join(dir, '..', 'renderer');
     if (fs.existsSync(path.join(candidate, 'index.html'))) return path.resolve(candidate);
   }
-  throw new ServeUsageError(`The app's pages are not built (no out/renderer near ${start}): run npm run build.`);
+  throw new ServeUsageError(
+    `The app's pages are not built (no out/renderer near ${start}): run npm run build.`,
+  );
 }

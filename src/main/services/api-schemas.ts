@@ -11,7 +11,12 @@ const count = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.
 const offset = count(100_000_000);
 const name = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const coordinate = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1_000_000));
-const size = v.pipe(v.number(), v.finite(), v.minValue(8, 'a face box must be at least 8 px'), v.maxValue(1_000_000));
+const size = v.pipe(
+  v.number(),
+  v.finite(),
+  v.minValue(8, 'a face box must be at least 8 px'),
+  v.maxValue(1_000_000),
+);
 const box = v.strictObject({ x: coordinate, y: coordinate, width: size, height: size });
 const status = v.picklist(['pending', 'indexed', 'error']);
 
@@ -84,7 +89,9 @@ export class ApiArgumentError extends Error {
 export function validateArguments(method: string, args: readonly unknown[]): unknown {
   if (!Object.hasOwn(API_SCHEMAS, method)) throw new ApiArgumentError(`There is no method "${method}".`);
   if (args.length > 1) {
-    throw new ApiArgumentError(`${method} takes at most one argument (an options object), got ${args.length}.`);
+    throw new ApiArgumentError(
+      `${method} takes at most one argument (an options object), got ${args.length}.`,
+    );
   }
   // Schemas check keys, not prototypes: a Date or a class instance is refused here.
   if (args[0] !== undefined && !isPlainObject(args[0])) {

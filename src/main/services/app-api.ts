@@ -135,7 +135,11 @@ export class AppApi implements LibraryApi {
     return this.change(() => this.people.merge(personIds.map(String), String(intoId)));
   }
 
-  async moveFaces(options: { faceIds: number[]; personId?: number; newPersonName?: string }): Promise<ChangeResult> {
+  async moveFaces(options: {
+    faceIds: number[];
+    personId?: number;
+    newPersonName?: string;
+  }): Promise<ChangeResult> {
     const to = options.personId !== undefined ? String(options.personId) : options.newPersonName;
     if (to === undefined) throw new UserInputError('Say where the faces go: a person, or a new name.');
     if (options.newPersonName !== undefined && /^\d+$/.test(options.newPersonName.trim())) {
@@ -165,7 +169,13 @@ export class AppApi implements LibraryApi {
     return this.change(() => this.people.setCover(String(personId), String(faceId)));
   }
 
-  async setBirthDate({ personId, birthDate }: { personId: number; birthDate: string }): Promise<ChangeResult> {
+  async setBirthDate({
+    personId,
+    birthDate,
+  }: {
+    personId: number;
+    birthDate: string;
+  }): Promise<ChangeResult> {
     return this.change(() => this.people.setBirthDate(String(personId), birthDate));
   }
 
@@ -258,14 +268,19 @@ function isDirectory(folder: string): boolean {
 /** An absolute path to an existing folder, resolved through symlinks. */
 function checkFolder(folder: string): string {
   if (!path.isAbsolute(folder)) {
-    throw new UserInputError(`"${folder}" is not a full path: give the whole path, for example /home/me/Pictures.`);
+    throw new UserInputError(
+      `"${folder}" is not a full path: give the whole path, for example /home/me/Pictures.`,
+    );
   }
   let stat: fs.Stats;
   try {
     stat = fs.statSync(folder);
   } catch {
-    throw new UserInputError(`Folder not found: ${folder}. Check the path (or mount the drive) and try again.`);
+    throw new UserInputError(
+      `Folder not found: ${folder}. Check the path (or mount the drive) and try again.`,
+    );
   }
-  if (!stat.isDirectory()) throw new UserInputError(`Not a folder: ${folder}. Give the folder that holds the photos.`);
+  if (!stat.isDirectory())
+    throw new UserInputError(`Not a folder: ${folder}. Give the folder that holds the photos.`);
   return fs.realpathSync(folder);
 }

@@ -46,7 +46,17 @@ export class ScanJobs {
   }
 
   private async runOne(folders: string[]): Promise<void> {
-    this.publish({ running: true, folders, phase: 'walking', done: 0, total: 0, failed: 0, photosPerSecond: 0, etaSeconds: null, error: null });
+    this.publish({
+      running: true,
+      folders,
+      phase: 'walking',
+      done: 0,
+      total: 0,
+      failed: 0,
+      photosPerSecond: 0,
+      etaSeconds: null,
+      error: null,
+    });
     try {
       await this.deps.scan(folders, (progress) => {
         const finished = progress.done === progress.total;

@@ -17,7 +17,20 @@ export function errorMessage(error: unknown): string {
   return message.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '');
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** "May 2024" from "2024-05"; null (no date) reads "Undated". */
 export function formatMonth(month: string | null): string {

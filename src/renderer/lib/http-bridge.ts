@@ -20,7 +20,10 @@ export function httpBridge(fetchImpl: typeof fetch = (...args) => fetch(...args)
     return body.result;
   };
   const methods = Object.fromEntries(
-    LIBRARY_API_METHODS.map((method) => [method, (arg?: unknown) => call(method, arg === undefined ? [] : [arg])]),
+    LIBRARY_API_METHODS.map((method) => [
+      method,
+      (arg?: unknown) => call(method, arg === undefined ? [] : [arg]),
+    ]),
   );
   return {
     ...methods,

@@ -33,7 +33,10 @@ export function parseRoute(hash: string): Route {
       const photoId = id(parts[1]);
       if (photoId === null) return { view: 'photos' };
       const index = id(params.get('i') ?? undefined);
-      const personIds = (params.get('people') ?? '').split(',').map((x) => id(x)).filter((x) => x !== null);
+      const personIds = (params.get('people') ?? '')
+        .split(',')
+        .map((x) => id(x))
+        .filter((x) => x !== null);
       return { view: 'photo', photoId, context: { index, personIds, anyPerson: params.get('any') === '1' } };
     }
     case 'review':

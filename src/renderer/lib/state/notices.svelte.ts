@@ -28,6 +28,7 @@ export class Notices {
   private push(text: string, tone: Toast['tone']): void {
     const toast = { id: this.next++, text, tone };
     this.toasts = [...this.toasts.slice(-3), toast];
-    if (this.lifetimeMs > 0) setTimeout(() => this.dismiss(toast.id), tone === 'error' ? this.lifetimeMs * 2 : this.lifetimeMs);
+    if (this.lifetimeMs > 0)
+      setTimeout(() => this.dismiss(toast.id), tone === 'error' ? this.lifetimeMs * 2 : this.lifetimeMs);
   }
 }

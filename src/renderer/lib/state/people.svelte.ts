@@ -16,11 +16,15 @@ export class PeopleState {
   constructor(private readonly library: LibraryState) {}
 
   get named(): PersonSummary[] {
-    return this.people.filter((person) => person.name !== null).sort((a, b) => a.name!.localeCompare(b.name!));
+    return this.people
+      .filter((person) => person.name !== null)
+      .sort((a, b) => a.name!.localeCompare(b.name!));
   }
 
   get unnamed(): PersonSummary[] {
-    return this.people.filter((person) => person.name === null).sort((a, b) => b.photos - a.photos || a.id - b.id);
+    return this.people
+      .filter((person) => person.name === null)
+      .sort((a, b) => b.photos - a.photos || a.id - b.id);
   }
 
   async load(): Promise<void> {
@@ -45,7 +49,9 @@ export class PeopleState {
   }
 
   toggleSelected(id: number): void {
-    this.selected = this.isSelected(id) ? this.selected.filter((other) => other !== id) : [...this.selected, id];
+    this.selected = this.isSelected(id)
+      ? this.selected.filter((other) => other !== id)
+      : [...this.selected, id];
   }
 
   clearSelection(): void {
@@ -55,7 +61,9 @@ export class PeopleState {
   /** The person a merge keeps: the first named one selected, else the one with most photos. */
   get mergeTarget(): PersonSummary | undefined {
     const chosen = this.people.filter((person) => this.selected.includes(person.id));
-    return chosen.find((person) => person.name !== null) ?? [...chosen].sort((a, b) => b.photos - a.photos)[0];
+    return (
+      chosen.find((person) => person.name !== null) ?? [...chosen].sort((a, b) => b.photos - a.photos)[0]
+    );
   }
 
   async mergeSelected(): Promise<string> {

@@ -14,7 +14,9 @@ export class ReviewState {
 
   /** Every suggestion in display order. */
   get queue(): { faceId: number; personId: number }[] {
-    return this.groups.flatMap((group) => group.faces.map((face) => ({ faceId: face.faceId, personId: group.person.id })));
+    return this.groups.flatMap((group) =>
+      group.faces.map((face) => ({ faceId: face.faceId, personId: group.person.id })),
+    );
   }
 
   async load(): Promise<void> {

@@ -66,6 +66,8 @@ export class TimelineState {
   loading = $state(true);
   error = $state<string | null>(null);
   readonly pages = new SvelteMap<number, GridPhoto[]>();
+  // Bookkeeping only (which pages were asked for): nothing renders from it, so it stays plain.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private requested = new Set<number>();
   private generation = 0;
 

@@ -37,7 +37,9 @@ export class ViewerState {
     if (index === null) return;
     const filter = { personIds, anyPerson };
     const [before, after] = await Promise.all([
-      index > 0 ? this.library.api.photoPage({ ...filter, offset: index - 1, limit: 1 }) : Promise.resolve([]),
+      index > 0
+        ? this.library.api.photoPage({ ...filter, offset: index - 1, limit: 1 })
+        : Promise.resolve([]),
       this.library.api.photoPage({ ...filter, offset: index + 1, limit: 1 }),
     ]);
     this.previousId = before[0]?.id ?? null;
@@ -58,7 +60,8 @@ export class ViewerState {
    */
   nameFace(face: PhotoFace, name: string, existingId: number | undefined): Promise<string> {
     const trimmed = name.trim();
-    if (existingId !== undefined) return this.act(() => this.library.api.moveFaces({ faceIds: [face.id], personId: existingId }));
+    if (existingId !== undefined)
+      return this.act(() => this.library.api.moveFaces({ faceIds: [face.id], personId: existingId }));
     if (face.personId !== null && face.personName === null) {
       return this.act(() => this.library.api.namePerson({ personId: face.personId!, name: trimmed }));
     }
@@ -67,7 +70,9 @@ export class ViewerState {
 
   rejectFace(face: PhotoFace): Promise<string> {
     const personId = face.personId ?? face.suggestion?.personId;
-    return this.act(() => this.library.api.rejectFaces({ faceIds: [face.id], ...(personId ? { personId } : {}) }));
+    return this.act(() =>
+      this.library.api.rejectFaces({ faceIds: [face.id], ...(personId ? { personId } : {}) }),
+    );
   }
 
   confirmFace(face: PhotoFace): Promise<string> {
