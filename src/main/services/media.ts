@@ -80,7 +80,18 @@ function indexed(photo: PhotoSource): PhotoSource & { contentHash: string } {
 }
 
 async function writeAtomically(file: string, make: () => Promise<Buffer>): Promise<void> {
-  const data = await make();
+  let data: Buffer;
+  try {
+    data = await make();
+  } catch (error) {
+    // An unplugged drive or a file deleted since the last scan: nothing to show, not a server fault.
+    if (/Input file is missing|ENOENT/.test(String((error as Error).message))) {
+      throw new MediaNotFoundError(
+        'The photo file is missing (moved, deleted, or on a drive that is not connected).',
+      );
+    }
+    throw error;
+  }
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   await fs.promises.writeFile(temporary, data);

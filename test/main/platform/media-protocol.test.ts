@@ -55,6 +55,20 @@ describe('the kindred-media protocol', () => {
     expect(photo.status).toBe(200);
   });
 
+  it('answers 404, not a server error, when the photo file is gone and nothing is cached', async () => {
+    const detail = await scanned.api.getPhoto({ photoId });
+    const uncached = detail.faces[detail.faces.length - 1].id;
+    const unplugged = `${scanned.lib.photosDir}-unplugged`;
+    fs.renameSync(scanned.lib.photosDir, unplugged);
+    try {
+      const response = await mediaResponse(`kindred-media://media/face/${uncached}`, scanned.media);
+      expect(response.status).toBe(404);
+      expect(await response.text()).toMatch(/file is missing/);
+    } finally {
+      fs.renameSync(unplugged, scanned.lib.photosDir);
+    }
+  });
+
   it.each([
     ['an id that is not in the library', 'kindred-media://media/thumb/999999'],
     ['a face id that is not in the library', 'kindred-media://media/face/999999'],
