@@ -3,6 +3,7 @@ import type {
   FolderError,
   GridPhoto,
   PersonFace,
+  PersonSummary,
   PhotoFace,
   PhotoFilter,
   PhotoStatus,
@@ -63,6 +64,7 @@ export class ViewsRepository {
   private readonly folderErrorsStmt;
   private readonly folderByIdStmt;
   private readonly deleteFolderStmt;
+  private readonly personStmt;
 
   constructor(private readonly db: LibraryDatabase) {
     this.photoSourceStmt = db.prepare(
@@ -114,6 +116,24 @@ export class ViewsRepository {
     );
     this.folderByIdStmt = db.prepare(`SELECT id, path FROM folders WHERE id = ?`);
     this.deleteFolderStmt = db.prepare(`DELETE FROM folders WHERE id = ?`);
+    // One person's row of the People list (same cover rule as PeopleRepository.list), without
+    // counting everyone else's faces: opening a person must not cost the whole list.
+    this.personStmt = db.prepare(
+      `SELECT p.id, p.name, p.hidden, p.birth_date AS birthDate,
+              (SELECT COUNT(*) FROM faces WHERE person_id = p.id) AS faces,
+              (SELECT COUNT(DISTINCT photo_id) FROM faces WHERE person_id = p.id) AS photos,
+              COALESCE(p.cover_face_id, (
+                SELECT f.id FROM faces f WHERE f.person_id = p.id
+                ORDER BY (f.score >= 0.9) DESC, f.width * f.height DESC, f.id LIMIT 1
+              )) AS coverFaceId
+       FROM people p WHERE p.id = ?`,
+    );
+  }
+
+  person(personId: number): PersonSummary | undefined {
+    const row = this.personStmt.get(personId) as
+      (Omit<PersonSummary, 'hidden'> & { hidden: number }) | undefined;
+    return row && { ...row, hidden: row.hidden === 1 };
   }
 
   photoSource(photoId: number): PhotoSource | undefined {

@@ -8,6 +8,8 @@ export class PersonState {
   faces = $state<PersonFace[]>([]);
   error = $state<string | null>(null);
   selectedFaces = $state<number[]>([]);
+  /** How many faces the strip shows; "Show more" raises it. */
+  faceLimit = $state(120);
 
   constructor(
     private readonly library: LibraryState,
@@ -18,7 +20,7 @@ export class PersonState {
     try {
       const [person, faces] = await Promise.all([
         this.library.api.getPerson({ personId: this.personId }),
-        this.library.api.personFaces({ personId: this.personId, limit: 500 }),
+        this.library.api.personFaces({ personId: this.personId, limit: this.faceLimit }),
       ]);
       this.person = person;
       this.faces = faces;
@@ -27,6 +29,11 @@ export class PersonState {
     } catch (error) {
       this.error = errorMessage(error);
     }
+  }
+
+  async showMoreFaces(): Promise<void> {
+    this.faceLimit += 240;
+    await this.load();
   }
 
   toggleFace(faceId: number): void {
