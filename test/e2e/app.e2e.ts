@@ -184,6 +184,28 @@ describe('kindred serve in Chromium', () => {
     await screenshot('folders');
   });
 
+  it('adds a face the detector missed by drawing a box in the Photo viewer', async () => {
+    const photo = await photoOf('angry.jpg');
+    const before = await api<PhotoDetail>('getPhoto', { photoId: photo.id });
+    await show(`#/photo/${photo.id}`);
+    await page.getByRole('button', { name: 'Add a missed face' }).click();
+    const frame = (await page.locator('.frame').boundingBox())!;
+    // A box in the top-left quarter of the photo, away from the face the detector found.
+    await page.mouse.move(frame.x + frame.width * 0.05, frame.y + frame.height * 0.05);
+    await page.mouse.down();
+    await page.mouse.move(frame.x + frame.width * 0.2, frame.y + frame.height * 0.25, { steps: 5 });
+    await page.mouse.up();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Added face \d+/ })
+      .waitFor({ timeout: 60_000 });
+    const after = await api<PhotoDetail>('getPhoto', { photoId: photo.id });
+    expect(after.faces).toHaveLength(before.faces.length + 1);
+    const added = after.faces.find((face) => !before.faces.some((old) => old.id === face.id))!;
+    expect(added.box.x).toBeLessThan(after.width! * 0.1);
+    expect(added.box.width).toBeGreaterThan(after.width! * 0.1);
+  });
+
   it('confirms a review suggestion with the keyboard', async () => {
     const before = await api<ReviewGroup[]>('reviewGroups');
     const suggestion = before[0]?.faces[0];
