@@ -72,6 +72,9 @@ describe('TimelineState', () => {
     expect(timeline.total).toBe(1000);
     expect(api.timeline).toHaveBeenCalledWith({ personIds: [4] });
 
+    // The first page arrives with the counts; the second is fetched once, when needed.
+    expect(api.photoPage).toHaveBeenCalledTimes(1);
+    expect(timeline.photoAt(0)?.id).toBe(1);
     timeline.ensure(0, PAGE_SIZE + 5);
     timeline.ensure(10, 20);
     expect(api.photoPage).toHaveBeenCalledTimes(2);

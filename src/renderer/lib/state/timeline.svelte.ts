@@ -84,10 +84,16 @@ export class TimelineState {
     this.filter = filter;
     const generation = ++this.generation;
     try {
-      const months = await this.library.api.timeline(filter);
+      // The first page comes with the month counts rather than one round trip after them.
+      const [months, firstPage] = await Promise.all([
+        this.library.api.timeline(filter),
+        this.library.api.photoPage({ ...filter, offset: 0, limit: PAGE_SIZE }),
+      ]);
       if (generation !== this.generation) return;
       this.pages.clear();
       this.requested.clear();
+      this.pages.set(0, firstPage);
+      this.requested.add(0);
       this.months = months;
       this.error = null;
     } catch (error) {
