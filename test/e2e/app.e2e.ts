@@ -255,6 +255,29 @@ describe('kindred serve in Chromium', () => {
       .poll(() => page.getByRole('list', { name: 'Photos of this person' }).getByRole('link').count())
       .toBe(ada.photos);
     await screenshot('person');
+
+    // Fix a mistake in bulk: select a face in the strip, "Not Ada".
+    const strip = page.getByRole('region', { name: 'Faces of Ada' });
+    await strip
+      .getByRole('button', { name: /^Face \d+/ })
+      .first()
+      .click();
+    await page.getByRole('button', { name: 'Not Ada (1)' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /is not "Ada"/ })
+      .waitFor();
+    expect((await personNamed('Ada')).faces).toBe(ada.faces - 1);
+
+    // A birth date, through the date field.
+    await page.getByRole('button', { name: 'Birth date' }).click();
+    await page.getByLabel('Birth date', { exact: true }).fill('1980-05-14');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Birth date of "Ada".*1980-05-14/ })
+      .waitFor();
+    expect((await personNamed('Ada')).birthDate).toBe('1980-05-14');
     await show('#/people');
     await page.getByRole('list', { name: 'Named people', exact: true }).waitFor();
     await screenshot('people');
