@@ -18,7 +18,20 @@ import { createMainWindow } from './platform/window';
 /** The library of this app: --library is the CLI's; the app honours KINDRED_LIBRARY, else the platform default. */
 function openAppLibrary(): { api: AppApi; media: MediaService } {
   const location = resolveLibrary(undefined);
-  const library = openLibrary(location);
+  let library;
+  try {
+    library = openLibrary(location);
+  } catch (error) {
+    // The Node build of better-sqlite3 in node_modules does not load in Electron (another ABI).
+    if (/NODE_MODULE_VERSION|was compiled against a different/.test(String(error))) {
+      throw new Error(
+        'The SQLite module was built for Node, not for Electron. Build it for Electron into ' +
+          'build/electron/better_sqlite3.node (or set KINDRED_SQLITE_BINDING): see the README.',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   const api = new AppApi(library);
   app.on('will-quit', () => library.close());
   return { api, media: new MediaService(new ViewsRepository(library.deps.db), location.cacheDir) };
