@@ -103,13 +103,224 @@ export interface Verification {
   same: boolean;
 }
 
+/** One library folder, as `kindred folders --json` prints it. */
+export interface FolderSummary {
+  id: number;
+  /** Absolute path of the folder's root. */
+  path: string;
+  /** False while the folder's root is missing (an unplugged drive, an unmounted share). */
+  online: boolean;
+  photos: number;
+  pending: number;
+  errors: number;
+  /** ISO 8601 time of the last completed scan, or null. */
+  lastScan: string | null;
+}
+
+/** A photo that could not be indexed, with the reason. */
+export interface FolderError {
+  photoId: number;
+  path: string;
+  error: string;
+}
+
+/** What a correction did, in words for the user. */
+export interface ChangeResult {
+  message: string;
+}
+
+/** A photo in a grid: what a thumbnail and its place in the timeline need. */
+export interface GridPhoto {
+  id: number;
+  width: number | null;
+  height: number | null;
+  takenAt: string | null;
+}
+
+/** Which photos a grid shows. Newest first; photos without a date come last. */
+export interface PhotoFilter {
+  /** Only photos with these people: all of them, or any of them with `anyPerson`. */
+  personIds?: number[];
+  anyPerson?: boolean;
+}
+
+/** One month of a timeline: `month` is YYYY-MM, or null for photos without a date. */
+export interface TimelineMonth {
+  month: string | null;
+  count: number;
+}
+
+export interface PhotoPageQuery extends PhotoFilter {
+  offset: number;
+  limit: number;
+}
+
+/** A face as the photo viewer draws it. */
+export interface PhotoFace {
+  id: number;
+  box: Box;
+  personId: number | null;
+  personName: string | null;
+  /** The user confirmed this face (or drew it). */
+  confirmed: boolean;
+  /** A named person it may be, waiting for review. */
+  suggestion: { personId: number; personName: string } | null;
+}
+
+export interface PhotoDetail {
+  id: number;
+  path: string;
+  /** The library folder the photo belongs to. */
+  folder: string;
+  fileName: string;
+  width: number | null;
+  height: number | null;
+  takenAt: string | null;
+  camera: string | null;
+  status: PhotoStatus;
+  error: string | null;
+  faces: PhotoFace[];
+}
+
+/** A face in a person's strip. */
+export interface PersonFace {
+  id: number;
+  photoId: number;
+  takenAt: string | null;
+  confirmed: boolean;
+}
+
+/** Suggested faces of one named person, closest first. */
+export interface ReviewGroup {
+  person: PersonSummary;
+  faces: { faceId: number; photoId: number; distance: number }[];
+}
+
+/** An in-progress (or just finished) scan, for the progress bar. */
+export interface ScanState {
+  running: boolean;
+  /** The folders being scanned. */
+  folders: string[];
+  /** 'walking' while files are listed, 'analysing' while faces are found, 'grouping' at the end. */
+  phase: 'walking' | 'analysing' | 'grouping' | 'done' | 'failed';
+  done: number;
+  total: number;
+  failed: number;
+  /** Photos per second over the analysis so far. */
+  photosPerSecond: number;
+  /** Seconds left at the current speed, or null before it can be estimated. */
+  etaSeconds: number | null;
+  /** Set when phase is 'failed'. */
+  error: string | null;
+}
+
+/** What the UI subscribes to. */
+export type LibraryEvent =
+  | { type: 'scan-progress'; scan: ScanState }
+  /** Something changed (a scan wrote photos, a correction): views reload what they show. */
+  | { type: 'library-changed' };
+
+/**
+ * Every query and action of the app. Each method takes one options object (or nothing) and
+ * answers with JSON, so it crosses IPC and HTTP alike; main validates every argument.
+ */
 export interface LibraryApi {
   listPhotos(query?: PhotoQuery): Promise<PhotoSummary[]>;
   listFaces(query?: FaceQuery): Promise<FaceSummary[]>;
+
+  // People
+  listPeople(options?: { includeHidden?: boolean }): Promise<PersonSummary[]>;
+  getPerson(options: { personId: number }): Promise<PersonSummary>;
+  personFaces(options: { personId: number; offset?: number; limit?: number }): Promise<PersonFace[]>;
+
+  // Photos
+  timeline(filter?: PhotoFilter): Promise<TimelineMonth[]>;
+  photoPage(query: PhotoPageQuery): Promise<GridPhoto[]>;
+  getPhoto(options: { photoId: number }): Promise<PhotoDetail>;
+
+  // Review
+  reviewGroups(): Promise<ReviewGroup[]>;
+
+  // Corrections (issue "People")
+  namePerson(options: { personId: number; name: string; merge?: boolean }): Promise<ChangeResult>;
+  mergePeople(options: { personIds: number[]; intoId: number }): Promise<ChangeResult>;
+  /** To an existing person, or to a new person called `newPersonName`. */
+  moveFaces(options: { faceIds: number[]; personId?: number; newPersonName?: string }): Promise<ChangeResult>;
+  unassignFaces(options: { faceIds: number[] }): Promise<ChangeResult>;
+  /** "Not this person": from `personId`, or from the face's person or suggestion. */
+  rejectFaces(options: { faceIds: number[]; personId?: number }): Promise<ChangeResult>;
+  /** "Not a face": deleted, and not found again on a rescan. */
+  deleteFace(options: { faceId: number }): Promise<ChangeResult>;
+  setHidden(options: { personId: number; hidden: boolean }): Promise<ChangeResult>;
+  setCover(options: { personId: number; faceId: number }): Promise<ChangeResult>;
+  setBirthDate(options: { personId: number; birthDate: string }): Promise<ChangeResult>;
+  addFace(options: {
+    photoId: number;
+    box: Box;
+    personId?: number;
+  }): Promise<ChangeResult & { faceId: number }>;
+  confirmFaces(options: { faceIds: number[] }): Promise<ChangeResult>;
+  confirmAll(options: { personId: number }): Promise<ChangeResult>;
+
+  // Folders and scans
+  listFolders(): Promise<FolderSummary[]>;
+  folderErrors(options: { folderId: number }): Promise<FolderError[]>;
+  /** Adds the folder and starts scanning it; progress arrives as 'scan-progress' events. */
+  addFolder(options: { path: string }): Promise<ChangeResult>;
+  /** Forgets the folder and its photos (the files on disk are never touched). */
+  removeFolder(options: { folderId: number }): Promise<ChangeResult>;
+  /** Scans every folder again (new, changed and removed files). */
+  rescan(): Promise<ChangeResult>;
+  scanState(): Promise<ScanState | null>;
 }
 
 /** The method names of LibraryApi, for the preload bridge and the IPC handlers to share. */
 export const LIBRARY_API_METHODS = [
   'listPhotos',
   'listFaces',
+  'listPeople',
+  'getPerson',
+  'personFaces',
+  'timeline',
+  'photoPage',
+  'getPhoto',
+  'reviewGroups',
+  'namePerson',
+  'mergePeople',
+  'moveFaces',
+  'unassignFaces',
+  'rejectFaces',
+  'deleteFace',
+  'setHidden',
+  'setCover',
+  'setBirthDate',
+  'addFace',
+  'confirmFaces',
+  'confirmAll',
+  'listFolders',
+  'folderErrors',
+  'addFolder',
+  'removeFolder',
+  'rescan',
+  'scanState',
 ] as const satisfies readonly (keyof LibraryApi)[];
+
+export type LibraryApiMethod = (typeof LIBRARY_API_METHODS)[number];
+
+/** Fails to compile when a LibraryApi method is missing from LIBRARY_API_METHODS. */
+type MissingMethods = Exclude<keyof LibraryApi, LibraryApiMethod>;
+export const ALL_METHODS_LISTED: MissingMethods extends never ? true : never = true;
+
+/** The renderer's view of the library: the API, its events, and where images come from. */
+export interface KindredBridge extends LibraryApi {
+  /** Calls `listener` with every event until the returned function is called. */
+  subscribe(listener: (event: LibraryEvent) => void): () => void;
+  /** The native folder dialog: in the Electron app only; browser mode asks for a typed path. */
+  chooseFolder?: () => Promise<string | null>;
+}
+
+/** The kinds of image the media endpoints serve, always by id. */
+export type MediaKind = 'thumb' | 'face' | 'photo';
+
+/** The Electron app's image protocol; browser mode serves the same paths under /media/. */
+export const MEDIA_SCHEME = 'kindred-media';

@@ -4,24 +4,37 @@
  */
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
-import { LIBRARY_API_METHODS, type LibraryApi } from '../common/api';
-import { registerLibraryIpc } from './ipc/register';
+import { registerLibraryIpc, EVENT_CHANNEL, CHOOSE_FOLDER_CHANNEL } from './ipc/register';
+import { resolveLibrary } from './library-paths';
+import { openLibrary } from './open-library';
+import { handleMediaProtocol, registerMediaScheme } from './platform/media-protocol';
+import { ViewsRepository } from './repositories/views';
+import { AppApi } from './services/app-api';
+import { MediaService } from './services/media';
 import { isAppUrl, resolveRendererUrl } from './platform/app-url';
 import { installContentSecurityPolicy } from './platform/csp';
 import { createMainWindow } from './platform/window';
 
-/**
- * WIRING POINT — the library service.
- * The LibraryService (src/main/services) is not wired yet: until it is, every call fails with a message
- * the renderer shows. Replace this function's body with the real service, built from the library path.
- */
-function createLibraryApi(): LibraryApi {
-  const notWired = (method: string) => async (): Promise<never> => {
-    throw new Error(`${method} is not wired yet: the library service is not connected to the app.`);
-  };
-  return Object.fromEntries(
-    LIBRARY_API_METHODS.map((method) => [method, notWired(method)]),
-  ) as unknown as LibraryApi;
+/** The library of this app: --library is the CLI's; the app honours KINDRED_LIBRARY, else the platform default. */
+function openAppLibrary(): { api: AppApi; media: MediaService } {
+  const location = resolveLibrary(undefined);
+  let library;
+  try {
+    library = openLibrary(location);
+  } catch (error) {
+    // The Node build of better-sqlite3 in node_modules does not load in Electron (another ABI).
+    if (/NODE_MODULE_VERSION|was compiled against a different/.test(String(error))) {
+      throw new Error(
+        'The SQLite module was built for Node, not for Electron. Build it for Electron into ' +
+          'build/electron/better_sqlite3.node (or set KINDRED_SQLITE_BINDING): see the README.',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  const api = new AppApi(library);
+  app.on('will-quit', () => library.close());
+  return { api, media: new MediaService(new ViewsRepository(library.deps.db), location.cacheDir) };
 }
 
 // out/main/index.js sits next to out/preload and out/renderer.
@@ -53,9 +66,21 @@ function focusMainWindow(): void {
 async function start(): Promise<void> {
   await app.whenReady();
   installContentSecurityPolicy(session.defaultSession);
-  registerLibraryIpc(ipcMain, createLibraryApi(), {
-    isTrustedSender: (event) => isAppUrl(event.senderFrame?.url ?? '', appUrl),
+  const { api, media } = openAppLibrary();
+  handleMediaProtocol(media);
+  const isTrustedSender = (event: { senderFrame?: { url: string } | null }) =>
+    isAppUrl(event.senderFrame?.url ?? '', appUrl);
+  registerLibraryIpc(ipcMain, api, { isTrustedSender });
+  ipcMain.handle(CHOOSE_FOLDER_CHANNEL, async (event) => {
+    if (!isTrustedSender(event)) throw new Error('Refused: the call did not come from the Kindred window.');
+    const window = BrowserWindow.fromWebContents(event.sender);
+    const options = { title: 'Add a folder of photos', properties: ['openDirectory' as const] };
+    const chosen = window
+      ? await dialog.showOpenDialog(window, options)
+      : await dialog.showOpenDialog(options);
+    return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
   });
+  api.subscribe((event) => mainWindow?.webContents.send(EVENT_CHANNEL, event));
   openMainWindow();
 }
 
@@ -71,6 +96,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   // Sandbox every renderer, whatever a window's own preferences say.
   app.enableSandbox();
+  registerMediaScheme();
   app.on('second-instance', focusMainWindow);
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

@@ -1,9 +1,9 @@
-import type { LibraryApi } from '../common/api';
+import type { KindredBridge } from '../common/api';
 
 declare global {
   interface Window {
     /** Exposed by src/preload/index.ts in the Electron app; absent in a plain browser tab. */
-    kindred?: LibraryApi;
+    kindred?: KindredBridge;
   }
 }
 

@@ -279,6 +279,16 @@ program
     process.exitCode = await (await people()).runVerify(imageA, imageB, options);
   });
 
+program
+  .command('serve')
+  .description('open the library in a browser: serves the app on 127.0.0.1 and prints its address')
+  .option('--port <n>', 'port to listen on (default: any free port)')
+  .addOption(libraryOption())
+  .action(async (options: { port?: string; library?: string }) => {
+    const { runServe } = await import('../server/serve-command');
+    await runServe(options);
+  });
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);

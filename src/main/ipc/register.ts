@@ -1,8 +1,13 @@
 import { LIBRARY_API_METHODS, type LibraryApi } from '../../common/api';
-import { optionsArgument } from './validate';
+import { validateArguments } from '../services/api-schemas';
 
 /** The channel of a LibraryApi method; src/preload/index.ts invokes the same names. */
 export const channelOf = (method: keyof LibraryApi): string => `kindred:${method}`;
+
+/** Main → renderer: every LibraryEvent (scan progress, library changed). */
+export const EVENT_CHANNEL = 'kindred:event';
+/** Renderer → main: the native folder dialog (Electron only; browser mode types a path). */
+export const CHOOSE_FOLDER_CHANNEL = 'kindred:choose-folder';
 
 /**
  * The part of Electron's `ipcMain` this module needs. Declared here rather than imported so that IPC
@@ -34,9 +39,10 @@ export function registerLibraryIpc(
       if (!isTrustedSender(event)) {
         throw new Error(`kindred:${method} refused: the call did not come from the Kindred window.`);
       }
-      const arg = optionsArgument(method, args);
+      // Checked against the method's schema: the renderer is untrusted.
+      const arg = validateArguments(method, args);
       // Every method takes (options?) -> Promise; call through `api` to keep a service's `this`.
-      const call = api[method] as (this: LibraryApi, options?: Record<string, unknown>) => Promise<unknown>;
+      const call = api[method] as (this: LibraryApi, options?: unknown) => Promise<unknown>;
       return call.call(api, arg);
     });
   }

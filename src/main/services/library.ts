@@ -60,11 +60,11 @@ export interface ScanOptions {
 export type ScanReport = ScanSummary & { grouping: GroupingSummary };
 
 /** The library's use cases; the CLI, IPC and HTTP layers are thin shells around it. */
-export class LibraryService implements LibraryApi {
+export class LibraryService implements Pick<LibraryApi, 'listPhotos' | 'listFaces'> {
   readonly people: PeopleService;
   private faceIndex: FaceIndex | undefined;
 
-  constructor(private readonly deps: LibraryServiceDependencies) {
+  constructor(readonly deps: LibraryServiceDependencies) {
     this.people = new PeopleService({ ...deps, withFaceIndex: (work) => this.withFaceIndex(work) });
   }
 

@@ -33,8 +33,13 @@ const PHOTO: PhotoSummary = {
 };
 const FROM_APP = { senderFrame: { url: 'file:///app/index.html' } };
 
+/** Every method a spy; listPhotos answers with PHOTO. */
 function fakeApi(): LibraryApi {
-  return { listPhotos: vi.fn(async () => [PHOTO]), listFaces: vi.fn(async () => []) };
+  const api: Record<string, unknown> = Object.fromEntries(
+    LIBRARY_API_METHODS.map((method) => [method, vi.fn(async () => null)]),
+  );
+  api.listPhotos = vi.fn(async () => [PHOTO]);
+  return api as unknown as LibraryApi;
 }
 
 function handler(method: string): Handler {
@@ -66,16 +71,15 @@ describe('registerLibraryIpc', () => {
   });
 
   it('keeps the service as `this`', async () => {
-    class Service implements LibraryApi {
+    class Service {
       photos = [PHOTO];
       async listPhotos() {
         return this.photos;
       }
-      async listFaces() {
-        return [];
-      }
     }
-    registerLibraryIpc(ipcMain, new Service());
+    const { listPhotos: _unused, ...others } = fakeApi();
+    const service = Object.assign(new Service(), others);
+    registerLibraryIpc(ipcMain, service as unknown as LibraryApi);
     await expect(handler('listPhotos')(FROM_APP)).resolves.toEqual([PHOTO]);
   });
 
@@ -84,14 +88,46 @@ describe('registerLibraryIpc', () => {
     async (bad) => {
       const api = fakeApi();
       registerLibraryIpc(ipcMain, api);
-      await expect(handler('listPhotos')(FROM_APP, bad)).rejects.toThrow(/kindred:listPhotos/);
+      await expect(handler('listPhotos')(FROM_APP, bad)).rejects.toThrow(/listPhotos/);
       expect(api.listPhotos).not.toHaveBeenCalled();
     },
   );
 
   it('rejects extra arguments', async () => {
     registerLibraryIpc(ipcMain, fakeApi());
-    await expect(handler('listFaces')(FROM_APP, {}, {})).rejects.toThrow(/kindred:listFaces/);
+    await expect(handler('listFaces')(FROM_APP, {}, {})).rejects.toThrow(/listFaces takes at most one/);
+  });
+
+  it.each([
+    ['getPhoto', { photoId: '7' }, /photoId/],
+    ['getPhoto', { photoId: 7, path: '/etc/passwd' }, /path/],
+    ['getPhoto', undefined, /getPhoto/],
+    ['namePerson', { personId: 1, name: '' }, /name/],
+    ['namePerson', { personId: -1, name: 'Ada' }, /personId/],
+    ['mergePeople', { personIds: [], intoId: 2 }, /personIds/],
+    ['moveFaces', { faceIds: [1], personId: 2, newPersonName: 'Ada' }, /either personId or newPersonName/],
+    ['moveFaces', { faceIds: [1] }, /either personId or newPersonName/],
+    ['addFace', { photoId: 1, box: { x: -5, y: 0, width: 40, height: 40 } }, /box\.x/],
+    ['addFace', { photoId: 1, box: { x: 0, y: 0, width: 40, height: Infinity } }, /box\.height/],
+    ['setBirthDate', { personId: 1, birthDate: '14/05/1987' }, /birthDate/],
+    ['setHidden', { personId: 1, hidden: 'yes' }, /hidden/],
+    ['photoPage', { offset: 0, limit: 1e9 }, /limit/],
+    ['addFolder', { path: 42 }, /path/],
+    ['listFolders', { everything: true }, /everything/],
+  ])('rejects malformed arguments to %s (%j) before the service sees them', async (method, bad, reason) => {
+    const api = fakeApi();
+    registerLibraryIpc(ipcMain, api);
+    await expect(handler(method)(FROM_APP, bad)).rejects.toThrow(reason);
+    expect(api[method as keyof LibraryApi]).not.toHaveBeenCalled();
+  });
+
+  it('passes a valid correction through with its validated options', async () => {
+    const api = fakeApi();
+    registerLibraryIpc(ipcMain, api);
+    await handler('mergePeople')(FROM_APP, { personIds: [3, 4], intoId: 2 });
+    expect(api.mergePeople).toHaveBeenCalledWith({ personIds: [3, 4], intoId: 2 });
+    await handler('addFace')(FROM_APP, { photoId: 1, box: { x: 10, y: 20, width: 40, height: 50 } });
+    expect(api.addFace).toHaveBeenCalledWith({ photoId: 1, box: { x: 10, y: 20, width: 40, height: 50 } });
   });
 
   it('refuses calls from an untrusted sender', async () => {

@@ -1,0 +1,280 @@
+/**
+ * `npm run bench:ui`: the app at family-library scale, measured in Debian's Chromium.
+ *
+ * Builds a library of 100,000 photos: the fixture photos are scanned for real, then copied as
+ * synthetic rows (dates spread over 20 years, faces copied from real ones) that share the real
+ * photos' content hashes, so their thumbnails come from the same cache. One person gets 5,000
+ * photos. Then `kindred serve` is started and Chromium measures:
+ * - first paint of People and of Photos (navigation start → first face / thumbnail shown);
+ * - opening the person with 5,000 photos from People (click → header and first thumbnails shown);
+ * - frame times while scrolling the timeline from top to bottom.
+ * Targets: first paint < 1 s, open person < 300 ms, no frame > 50 ms. Prints a Markdown report.
+ *
+ *   npm run bench:ui -- [--photos 100000] [--person-photos 5000] [--keep]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveLibrary } from '../src/main/library-paths';
+import { openLibrary } from '../src/main/open-library';
+import { DEFAULT_PIPELINE } from '../src/main/vision/pipeline';
+import { callApi, launchChromium, startServe } from '../test/e2e/support';
+import { FIXTURES } from '../test/support/fixtures';
+import type { PersonSummary } from '../src/common/api';
+
+const { values: args } = parseArgs({
+  options: {
+    photos: { type: 'string', default: '100000' },
+    'person-photos': { type: 'string', default: '5000' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const PHOTOS = Number(args.photos);
+const PERSON_PHOTOS = Number(args['person-photos']);
+
+/** Builds the library; returns the ids of the real (scanned) photos. */
+async function buildLibrary(dir: string): Promise<number[]> {
+  const library = openLibrary(resolveLibrary(dir));
+  try {
+    await library.scan([path.join(FIXTURES, 'groups'), path.join(FIXTURES, 'people')], {
+      pipeline: DEFAULT_PIPELINE,
+    });
+    const db = library.deps.db;
+    const real = db
+      .prepare(
+        `SELECT id, folder_id AS folderId, path, size, mtime_ms AS mtimeMs, content_hash AS hash, width, height FROM photos WHERE status = 'indexed' ORDER BY id`,
+      )
+      .all() as {
+      id: number;
+      folderId: number;
+      path: string;
+      size: number;
+      mtimeMs: number;
+      hash: string;
+      width: number;
+      height: number;
+    }[];
+    // Other people's faces only: the star's photo count stays PERSON_PHOTOS (plus their real ones).
+    const facesOf = db.prepare(`SELECT id FROM faces WHERE photo_id = ? AND person_id IS NOT ?`).pluck();
+    // The person with most faces gets PERSON_PHOTOS photos: their real faces are copied onto them.
+    const star = db
+      .prepare(
+        `SELECT person_id FROM faces WHERE person_id IS NOT NULL GROUP BY person_id ORDER BY COUNT(*) DESC LIMIT 1`,
+      )
+      .pluck()
+      .get() as number;
+    const starFaces = db.prepare(`SELECT id FROM faces WHERE person_id = ?`).pluck().all(star) as number[];
+    const insertPhoto = db.prepare(
+      `INSERT INTO photos (folder_id, path, size, mtime_ms, content_hash, width, height, taken_at, status, analysed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'indexed', '2026-01-01T00:00:00Z')`,
+    );
+    const copyFace = db.prepare(
+      `INSERT INTO faces (photo_id, x, y, width, height, score, landmarks, embedding, person_id, assigned_by, created_at, grouped)
+       SELECT ?, x, y, width, height, score, landmarks, embedding, person_id, assigned_by, created_at, 1 FROM faces WHERE id = ?`,
+    );
+    const start = Date.UTC(2006, 0, 1);
+    const span = Date.UTC(2026, 0, 1) - start;
+    db.transaction(() => {
+      for (let i = 0; i < PHOTOS - real.length; i++) {
+        const source = real[i % real.length];
+        // Spread evenly over 20 years, newest last, with a fake path (the file is the fixture's: same hash).
+        const takenAt = new Date(start + Math.floor((span * i) / PHOTOS)).toISOString().slice(0, 19);
+        const id = Number(
+          insertPhoto.run(
+            source.folderId,
+            `${source.path}#synthetic-${i}`,
+            source.size,
+            source.mtimeMs,
+            source.hash,
+            source.width,
+            source.height,
+            takenAt,
+          ).lastInsertRowid,
+        );
+        if (i < PERSON_PHOTOS) copyFace.run(id, starFaces[i % starFaces.length]);
+        else if (i % 4 === 0)
+          for (const face of facesOf.all(source.id, star) as number[]) copyFace.run(id, face);
+      }
+    })();
+    // The face index log grew with every copy; the bench never groups, so it can go.
+    db.exec(`DELETE FROM face_index_log`);
+    return real.map((photo) => photo.id);
+  } finally {
+    library.close();
+  }
+}
+
+interface Figures {
+  peopleFirstPaint: number;
+  photosFirstPaint: number;
+  /** Median of three opens after the first. */
+  openPerson: number;
+  openPersonCold: number;
+  personPhotos: number;
+  frames: number[];
+  scrolled: number;
+  fling: number[];
+  flung: number;
+}
+
+async function measure(libraryDir: string, realIds: number[]): Promise<Figures> {
+  const serve = await startServe(libraryDir);
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // tsx keeps function names with a __name helper that the page does not have.
+    await context.addInitScript('window.__name = (fn) => fn;');
+    const warm = await context.newPage();
+    await warm.goto(serve.url); // sets the cookie
+    await warm.close();
+    // The synthetic rows share the real photos' content hashes: make each real thumbnail once.
+    for (const id of realIds) {
+      await fetch(`${serve.origin}/media/thumb/${id}`, {
+        headers: { Cookie: `kindred_token=${serve.token}` },
+      });
+    }
+    const firstPaint = async (hash: string, selector: string): Promise<number> => {
+      const page = await context.newPage();
+      await page.goto(`${serve.origin}/${hash}`);
+      await page.waitForFunction(
+        (sel) =>
+          [...document.querySelectorAll<HTMLImageElement>(sel)].some(
+            (image) => image.complete && image.naturalWidth > 0,
+          ),
+        selector,
+        { polling: 'raf' },
+      );
+      const ms = await page.evaluate(() => performance.now());
+      await page.close();
+      return ms;
+    };
+    // Twice each: the first run makes the thumbnails of the fixtures (once per library, ever).
+    await firstPaint('#/people', '.card img');
+    await firstPaint('#/photos', '.cell img');
+    const peopleFirstPaint = await firstPaint('#/people', '.card img');
+    const photosFirstPaint = await firstPaint('#/photos', '.cell img');
+
+    const people = await callApi<PersonSummary[]>(serve, 'listPeople');
+    const star = people.reduce((best, person) => (person.photos > best.photos ? person : best));
+    const page = await context.newPage();
+    const openOnce = async (): Promise<number> => {
+      await page.goto(`${serve.origin}/#/people`);
+      await page.waitForSelector('.card img');
+      return page.evaluate(async (id) => {
+        const started = performance.now();
+        (document.querySelector(`a.face[href="#/person/${id}"]`) as HTMLElement).click();
+        await new Promise<void>((resolve) => {
+          const check = () => {
+            const shown = document.querySelector('h1') && document.querySelector('.cell img');
+            if (shown) resolve();
+            else requestAnimationFrame(check);
+          };
+          check();
+        });
+        return performance.now() - started;
+      }, star.id);
+    };
+    // The first open also makes the person's face crops and warms SQLite's page cache.
+    const openPersonCold = await openOnce();
+    const warmOpens = [await openOnce(), await openOnce(), await openOnce()].sort((a, b) => a - b);
+    const openPerson = warmOpens[1];
+
+    await page.evaluate(() => (location.hash = '#/photos'));
+    await page.reload();
+    await page.waitForSelector('.cell img');
+    // Scrolls by `step` px a frame for `count` frames (or to the end) and returns each frame's time.
+    const scroll = (step: number, count: number) =>
+      page.evaluate(
+        async ([step, count]) => {
+          const scroller = document.querySelector('.scroller') as HTMLElement;
+          const deltas: number[] = [];
+          const end = scroller.scrollHeight - scroller.clientHeight;
+          const start = scroller.scrollTop;
+          let last = performance.now();
+          await new Promise<void>((resolve) => {
+            const frame = (now: number) => {
+              deltas.push(now - last);
+              last = now;
+              if (scroller.scrollTop >= end - 1 || deltas.length > count) return resolve();
+              scroller.scrollTop = Math.min(end, scroller.scrollTop + step);
+              requestAnimationFrame(frame);
+            };
+            requestAnimationFrame(frame);
+          });
+          return { frames: deltas.slice(1), scrolled: scroller.scrollTop - start, height: end };
+        },
+        [step, count],
+      );
+    // A fast fling (about 14,000 px/s at 60 Hz), then the whole timeline in 1,200 frames.
+    const fling = await scroll(240, 1200);
+    await page.evaluate(() => ((document.querySelector('.scroller') as HTMLElement).scrollTop = 0));
+    const height = await page.evaluate(() => {
+      const scroller = document.querySelector('.scroller') as HTMLElement;
+      return scroller.scrollHeight - scroller.clientHeight;
+    });
+    const sweep = await scroll(Math.ceil(height / 1200), 1300);
+    const frames = sweep.frames;
+    const scrolled = sweep.scrolled;
+    return {
+      peopleFirstPaint,
+      photosFirstPaint,
+      openPerson,
+      openPersonCold,
+      personPhotos: star.photos,
+      frames,
+      scrolled,
+      fling: fling.frames,
+      flung: fling.scrolled,
+    };
+  } finally {
+    await browser.close();
+    await serve.stop();
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-bench-ui-'));
+  try {
+    const built = performance.now();
+    const realIds = await buildLibrary(dir);
+    process.stderr.write(
+      `library of ${PHOTOS} photos built in ${((performance.now() - built) / 1000).toFixed(1)} s\n`,
+    );
+    const figures = await measure(dir, realIds);
+    const over = figures.frames.filter((ms) => ms > 50).length;
+    const overFling = figures.fling.filter((ms) => ms > 50).length;
+    const ms = (value: number) => `${Math.round(value)} ms`;
+    const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+    process.stdout.write(
+      [
+        `| what (${PHOTOS.toLocaleString('en')} photos, Chromium ${'headless'}, ${os.cpus().length} cores) | figure | target |`,
+        '| --- | --- | --- |',
+        `| first paint of People | ${ms(figures.peopleFirstPaint)} | < 1 s: ${verdict(figures.peopleFirstPaint < 1000)} |`,
+        `| first paint of Photos | ${ms(figures.photosFirstPaint)} | < 1 s: ${verdict(figures.photosFirstPaint < 1000)} |`,
+        `| open a person with ${figures.personPhotos.toLocaleString('en')} photos (median of 3; the first open: ${ms(figures.openPersonCold)}) | ${ms(figures.openPerson)} | < 300 ms: ${verdict(figures.openPerson < 300)} |`,
+        `| sweep the whole timeline (${Math.round(figures.scrolled / 1000)}k px, ${figures.frames.length} frames): median / p95 / max frame | ${ms(percentile(figures.frames, 50))} / ${ms(percentile(figures.frames, 95))} / ${ms(Math.max(...figures.frames))} | no frame > 50 ms: ${verdict(over === 0)} (${over} over) |`,
+        `| fling through ${Math.round(figures.flung / 1000)}k px at 240 px a frame (${figures.fling.length} frames): median / p95 / max frame | ${ms(percentile(figures.fling, 50))} / ${ms(percentile(figures.fling, 95))} / ${ms(Math.max(...figures.fling))} | no frame > 50 ms: ${verdict(overFling === 0)} (${overFling} over) |`,
+        '',
+        `load average during the run: ${os
+          .loadavg()
+          .map((value) => value.toFixed(1))
+          .join(' / ')} (1 / 5 / 15 min) on ${os.cpus().length} cores`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    if (args.keep) process.stderr.write(`library kept in ${dir}\n`);
+    else fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

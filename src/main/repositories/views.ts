@@ -1,0 +1,244 @@
+import type {
+  Box,
+  FolderError,
+  GridPhoto,
+  PersonFace,
+  PersonSummary,
+  PhotoFace,
+  PhotoFilter,
+  PhotoStatus,
+  TimelineMonth,
+} from '../../common/api';
+import type { LibraryDatabase } from '../db/open';
+
+/** What the media endpoints need to make an image of a photo. */
+export interface PhotoSource {
+  id: number;
+  path: string;
+  contentHash: string | null;
+  status: PhotoStatus;
+}
+
+export interface FaceSource {
+  faceId: number;
+  box: Box;
+  photo: PhotoSource;
+}
+
+export interface PhotoRecord {
+  id: number;
+  path: string;
+  folder: string;
+  width: number | null;
+  height: number | null;
+  takenAt: string | null;
+  camera: string | null;
+  status: PhotoStatus;
+  error: string | null;
+}
+
+export interface FolderCounts {
+  id: number;
+  path: string;
+  lastScanAt: string | null;
+  photos: number;
+  pending: number;
+  errors: number;
+}
+
+/** Newest first; photos without a date last (their order is by id so pages stay stable). */
+const TIMELINE_ORDER = `ORDER BY p.taken_at IS NULL, p.taken_at DESC, p.id DESC`;
+
+/**
+ * The read queries of the app's views (timeline pages, a photo with its faces, a person's faces,
+ * review groups). Kept apart from the engine's repositories: these shape data for screens.
+ */
+export class ViewsRepository {
+  private readonly photoSourceStmt;
+  private readonly faceSourceStmt;
+  private readonly photoStmt;
+  private readonly photoFacesStmt;
+  private readonly personFacesStmt;
+  private readonly suggestionsStmt;
+  private readonly folderCountsStmt;
+  private readonly folderErrorsStmt;
+  private readonly folderByIdStmt;
+  private readonly deleteFolderStmt;
+  private readonly personStmt;
+
+  constructor(private readonly db: LibraryDatabase) {
+    this.photoSourceStmt = db.prepare(
+      `SELECT id, path, content_hash AS contentHash, status FROM photos WHERE id = ?`,
+    );
+    this.faceSourceStmt = db.prepare(
+      `SELECT f.id AS faceId, f.x, f.y, f.width, f.height,
+              p.id, p.path, p.content_hash AS contentHash, p.status
+       FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id = ?`,
+    );
+    this.photoStmt = db.prepare(
+      `SELECT p.id, p.path, fo.path AS folder, p.width, p.height, p.taken_at AS takenAt, p.camera,
+              p.status, p.error
+       FROM photos p JOIN folders fo ON fo.id = p.folder_id WHERE p.id = ?`,
+    );
+    this.photoFacesStmt = db.prepare(
+      `SELECT f.id, f.x, f.y, f.width, f.height, f.person_id AS personId, pe.name AS personName,
+              EXISTS (SELECT 1 FROM face_decisions d WHERE d.face_id = f.id) AS confirmed,
+              f.suggested_person_id AS suggestedId, sp.name AS suggestedName
+       FROM faces f
+       LEFT JOIN people pe ON pe.id = f.person_id
+       LEFT JOIN people sp ON sp.id = f.suggested_person_id
+       WHERE f.photo_id = ? ORDER BY f.x, f.id`,
+    );
+    this.personFacesStmt = db.prepare(
+      `SELECT f.id, f.photo_id AS photoId, p.taken_at AS takenAt,
+              EXISTS (SELECT 1 FROM face_decisions d WHERE d.face_id = f.id) AS confirmed
+       FROM faces f JOIN photos p ON p.id = f.photo_id
+       WHERE f.person_id = ? ${TIMELINE_ORDER}, f.id LIMIT ? OFFSET ?`,
+    );
+    this.suggestionsStmt = db.prepare(
+      `SELECT f.id AS faceId, f.photo_id AS photoId, f.suggested_person_id AS personId,
+              f.suggested_distance AS distance
+       FROM faces f
+       WHERE f.suggested_person_id IS NOT NULL AND f.person_id IS NULL
+       ORDER BY f.suggested_person_id, f.suggested_distance, f.id`,
+    );
+    this.folderCountsStmt = db.prepare(
+      `SELECT fo.id, fo.path, fo.last_scan_at AS lastScanAt,
+              COUNT(p.id) AS photos,
+              COALESCE(SUM(p.status = 'pending'), 0) AS pending,
+              COALESCE(SUM(p.status = 'error'), 0) AS errors
+       FROM folders fo LEFT JOIN photos p ON p.folder_id = fo.id
+       GROUP BY fo.id ORDER BY fo.path`,
+    );
+    this.folderErrorsStmt = db.prepare(
+      `SELECT id AS photoId, path, error FROM photos
+       WHERE folder_id = ? AND status = 'error' ORDER BY path LIMIT 500`,
+    );
+    this.folderByIdStmt = db.prepare(`SELECT id, path FROM folders WHERE id = ?`);
+    this.deleteFolderStmt = db.prepare(`DELETE FROM folders WHERE id = ?`);
+    // One person's row of the People list (same cover rule as PeopleRepository.list), without
+    // counting everyone else's faces: opening a person must not cost the whole list.
+    this.personStmt = db.prepare(
+      `SELECT p.id, p.name, p.hidden, p.birth_date AS birthDate,
+              (SELECT COUNT(*) FROM faces WHERE person_id = p.id) AS faces,
+              (SELECT COUNT(DISTINCT photo_id) FROM faces WHERE person_id = p.id) AS photos,
+              COALESCE(p.cover_face_id, (
+                SELECT f.id FROM faces f WHERE f.person_id = p.id
+                ORDER BY (f.score >= 0.9) DESC, f.width * f.height DESC, f.id LIMIT 1
+              )) AS coverFaceId
+       FROM people p WHERE p.id = ?`,
+    );
+  }
+
+  person(personId: number): PersonSummary | undefined {
+    const row = this.personStmt.get(personId) as
+      (Omit<PersonSummary, 'hidden'> & { hidden: number }) | undefined;
+    return row && { ...row, hidden: row.hidden === 1 };
+  }
+
+  photoSource(photoId: number): PhotoSource | undefined {
+    return this.photoSourceStmt.get(photoId) as PhotoSource | undefined;
+  }
+
+  faceSource(faceId: number): FaceSource | undefined {
+    const row = this.faceSourceStmt.get(faceId) as (PhotoSource & Box & { faceId: number }) | undefined;
+    if (!row) return undefined;
+    const { faceId: id, x, y, width, height, ...photo } = row;
+    return { faceId: id, box: { x, y, width, height }, photo };
+  }
+
+  photo(photoId: number): PhotoRecord | undefined {
+    return this.photoStmt.get(photoId) as PhotoRecord | undefined;
+  }
+
+  photoFaces(photoId: number): PhotoFace[] {
+    const rows = this.photoFacesStmt.all(photoId) as (Box & {
+      id: number;
+      personId: number | null;
+      personName: string | null;
+      confirmed: number;
+      suggestedId: number | null;
+      suggestedName: string | null;
+    })[];
+    return rows.map((row) => ({
+      id: row.id,
+      box: { x: row.x, y: row.y, width: row.width, height: row.height },
+      personId: row.personId,
+      personName: row.personName,
+      confirmed: row.confirmed === 1,
+      suggestion:
+        row.suggestedId !== null && row.suggestedName !== null
+          ? { personId: row.suggestedId, personName: row.suggestedName }
+          : null,
+    }));
+  }
+
+  /** Month buckets of the photos matching `filter`, newest first. */
+  timeline(filter: PhotoFilter): TimelineMonth[] {
+    const { where, params } = filterSql(filter);
+    return this.db
+      .prepare(
+        `SELECT substr(p.taken_at, 1, 7) AS month, COUNT(*) AS count FROM photos p ${where}
+         GROUP BY month ORDER BY month IS NULL, month DESC`,
+      )
+      .all(...params) as TimelineMonth[];
+  }
+
+  photoPage(filter: PhotoFilter, offset: number, limit: number): GridPhoto[] {
+    const { where, params } = filterSql(filter);
+    return this.db
+      .prepare(
+        `SELECT p.id, p.width, p.height, p.taken_at AS takenAt FROM photos p ${where}
+         ${TIMELINE_ORDER} LIMIT ? OFFSET ?`,
+      )
+      .all(...params, limit, offset) as GridPhoto[];
+  }
+
+  personFaces(personId: number, offset: number, limit: number): PersonFace[] {
+    const rows = this.personFacesStmt.all(personId, limit, offset) as (Omit<PersonFace, 'confirmed'> & {
+      confirmed: number;
+    })[];
+    return rows.map((row) => ({ ...row, confirmed: row.confirmed === 1 }));
+  }
+
+  suggestions(): { faceId: number; photoId: number; personId: number; distance: number }[] {
+    return this.suggestionsStmt.all() as {
+      faceId: number;
+      photoId: number;
+      personId: number;
+      distance: number;
+    }[];
+  }
+
+  folderCounts(): FolderCounts[] {
+    return this.folderCountsStmt.all() as FolderCounts[];
+  }
+
+  folderErrors(folderId: number): FolderError[] {
+    return this.folderErrorsStmt.all(folderId) as FolderError[];
+  }
+
+  folder(folderId: number): { id: number; path: string } | undefined {
+    return this.folderByIdStmt.get(folderId) as { id: number; path: string } | undefined;
+  }
+
+  /** Forgets a folder; its photos and their faces go with it (ON DELETE CASCADE). */
+  deleteFolder(folderId: number): void {
+    this.deleteFolderStmt.run(folderId);
+  }
+}
+
+/**
+ * The WHERE clause of a people filter. Photos with all the people: the photo's faces cover every
+ * one of them; with any: at least one face of one of them.
+ */
+function filterSql(filter: PhotoFilter): { where: string; params: unknown[] } {
+  const ids = [...new Set(filter.personIds ?? [])];
+  if (ids.length === 0) return { where: '', params: [] };
+  const marks = ids.map(() => '?').join(', ');
+  const where = filter.anyPerson
+    ? `WHERE p.id IN (SELECT photo_id FROM faces WHERE person_id IN (${marks}))`
+    : `WHERE p.id IN (SELECT photo_id FROM faces WHERE person_id IN (${marks}) GROUP BY photo_id
+         HAVING COUNT(DISTINCT person_id) = ${ids.length})`;
+  return { where, params: ids };
+}

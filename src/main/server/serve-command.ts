@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { resolveLibrary } from '../library-paths';
+import { openLibrary } from '../open-library';
+import { AppApi } from '../services/app-api';
+import { MediaService } from '../services/media';
+import { ViewsRepository } from '../repositories/views';
+import { startServer, type RunningServer } from './http';
+
+export class ServeUsageError extends Error {
+  override name = 'UserInputError';
+}
+
+export function parsePort(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ServeUsageError(
+      `--port must be a whole number from 0 to 65535 (got "${value}"); 0 picks a free port.`,
+    );
+  }
+  return port;
+}
+
+/**
+ * `kindred serve`: opens the library and serves the app on 127.0.0.1 until stopped (Ctrl+C).
+ * Prints exactly one line on stdout, the address with its token.
+ */
+export async function runServe(options: { library?: string; port?: string }): Promise<RunningServer> {
+  const port = parsePort(options.port);
+  const location = resolveLibrary(options.library);
+  const library = openLibrary(location);
+  const api = new AppApi(library);
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      api,
+      subscribe: (listener) => api.subscribe(listener),
+      media: new MediaService(new ViewsRepository(library.deps.db), location.cacheDir),
+      rendererDir: findRendererDir(),
+      port,
+    });
+  } catch (error) {
+    library.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ServeUsageError(
+        `Port ${port} is in use: choose another with --port N (or 0 for any free port).`,
+      );
+    }
+    throw error;
+  }
+  process.stdout.write(`${server.url}\n`);
+  process.stderr.write(
+    `kindred: serving ${location.dir} on 127.0.0.1:${server.port}; press Ctrl+C to stop.\n`,
+  );
+  const stop = () => {
+    // An interrupted scan leaves its photos pending; the next scan finishes them.
+    void server.close().finally(() => {
+      library.close();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return server;
+}
+
+/** out/renderer, beside out/main: this code runs from out/main/cli.js or from a chunk in out/main/chunks. */
+export function findRendererDir(start = __dirname): string {
+  for (let dir = start, depth = 0; depth < 4; dir = path.dirname(dir), depth++) {
+    const candidate = path.join(dir, '..', 'renderer');
+    if (fs.existsSync(path.join(candidate, 'index.html'))) return path.resolve(candidate);
+  }
+  throw new ServeUsageError(
+    `The app's pages are not built (no out/renderer near ${start}): run npm run build.`,
+  );
+}

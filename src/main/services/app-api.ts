@@ -1,0 +1,286 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  Box,
+  ChangeResult,
+  FaceQuery,
+  FaceSummary,
+  FolderError,
+  FolderSummary,
+  GridPhoto,
+  LibraryApi,
+  LibraryEvent,
+  PersonFace,
+  PersonSummary,
+  PhotoDetail,
+  PhotoFilter,
+  PhotoPageQuery,
+  PhotoQuery,
+  PhotoSummary,
+  ReviewGroup,
+  ScanState,
+  TimelineMonth,
+} from '../../common/api';
+import { ViewsRepository } from '../repositories/views';
+import { DEFAULT_PIPELINE } from '../vision/pipeline';
+import { UserInputError } from './errors';
+import type { LibraryService } from './library';
+import { ScanJobs } from './scan-jobs';
+
+export type EventListener = (event: LibraryEvent) => void;
+
+/**
+ * The app's LibraryApi over the library's services: what IPC and browser mode both serve.
+ * Arguments arrive validated (see api-schemas.ts); this class checks what only the library knows
+ * (does that person exist, is that folder real) and reports it as a UserInputError.
+ */
+export class AppApi implements LibraryApi {
+  private readonly views: ViewsRepository;
+  private readonly listeners = new Set<EventListener>();
+  private readonly scans: ScanJobs;
+
+  constructor(readonly library: LibraryService) {
+    this.views = new ViewsRepository(library.deps.db);
+    this.scans = new ScanJobs({
+      scan: (folders, onProgress) =>
+        library.scan(folders, { pipeline: DEFAULT_PIPELINE, onProgress }).then(() => undefined),
+      onState: (scan) => this.emit({ type: 'scan-progress', scan }),
+      onWritten: () => this.emit({ type: 'library-changed' }),
+    });
+  }
+
+  /** Calls `listener` with every event until the returned function is called. */
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: LibraryEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.warn('kindred: an event listener failed:', error);
+      }
+    }
+  }
+
+  /** Runs a correction and tells every window the library changed. */
+  private change<T extends ChangeResult>(work: () => T): T {
+    const result = work();
+    this.emit({ type: 'library-changed' });
+    return result;
+  }
+
+  private get people() {
+    return this.library.people;
+  }
+
+  async listPhotos(query: PhotoQuery = {}): Promise<PhotoSummary[]> {
+    return this.library.listPhotos(query);
+  }
+
+  async listFaces(query: FaceQuery = {}): Promise<FaceSummary[]> {
+    return this.library.listFaces(query);
+  }
+
+  async listPeople(options: { includeHidden?: boolean } = {}): Promise<PersonSummary[]> {
+    return this.people.list(options.includeHidden ?? false);
+  }
+
+  async getPerson({ personId }: { personId: number }): Promise<PersonSummary> {
+    const person = this.views.person(personId);
+    if (!person) throw new UserInputError(`No person #${personId} in the library (merged or removed?).`);
+    return person;
+  }
+
+  async personFaces(options: { personId: number; offset?: number; limit?: number }): Promise<PersonFace[]> {
+    return this.views.personFaces(options.personId, options.offset ?? 0, options.limit ?? 200);
+  }
+
+  async timeline(filter: PhotoFilter = {}): Promise<TimelineMonth[]> {
+    return this.views.timeline(filter);
+  }
+
+  async photoPage(query: PhotoPageQuery): Promise<GridPhoto[]> {
+    return this.views.photoPage(query, query.offset, query.limit);
+  }
+
+  async getPhoto({ photoId }: { photoId: number }): Promise<PhotoDetail> {
+    const photo = this.views.photo(photoId);
+    if (!photo) throw new UserInputError(`No photo #${photoId} in the library.`);
+    return { ...photo, fileName: path.basename(photo.path), faces: this.views.photoFaces(photoId) };
+  }
+
+  async reviewGroups(): Promise<ReviewGroup[]> {
+    const people = new Map(this.people.list(true).map((person) => [person.id, person]));
+    const groups = new Map<number, ReviewGroup>();
+    for (const { personId, ...face } of this.views.suggestions()) {
+      const person = people.get(personId);
+      if (!person) continue;
+      let group = groups.get(personId);
+      if (!group) groups.set(personId, (group = { person, faces: [] }));
+      group.faces.push(face);
+    }
+    return [...groups.values()].sort((a, b) => (a.person.name ?? '').localeCompare(b.person.name ?? ''));
+  }
+
+  async namePerson(options: { personId: number; name: string; merge?: boolean }): Promise<ChangeResult> {
+    return this.change(() =>
+      this.people.name(String(options.personId), options.name, { merge: options.merge ?? false }),
+    );
+  }
+
+  async mergePeople({ personIds, intoId }: { personIds: number[]; intoId: number }): Promise<ChangeResult> {
+    return this.change(() => this.people.merge(personIds.map(String), String(intoId)));
+  }
+
+  async moveFaces(options: {
+    faceIds: number[];
+    personId?: number;
+    newPersonName?: string;
+  }): Promise<ChangeResult> {
+    const to = options.personId !== undefined ? String(options.personId) : options.newPersonName;
+    if (to === undefined) throw new UserInputError('Say where the faces go: a person, or a new name.');
+    if (options.newPersonName !== undefined && /^\d+$/.test(options.newPersonName.trim())) {
+      throw new UserInputError(`"${options.newPersonName}" looks like an id; give a name with a letter.`);
+    }
+    return this.change(() => this.people.move(options.faceIds.map(String), to));
+  }
+
+  async unassignFaces({ faceIds }: { faceIds: number[] }): Promise<ChangeResult> {
+    return this.change(() => this.people.unassign(faceIds.map(String)));
+  }
+
+  async rejectFaces(options: { faceIds: number[]; personId?: number }): Promise<ChangeResult> {
+    const from = options.personId === undefined ? undefined : String(options.personId);
+    return this.change(() => this.people.reject(options.faceIds.map(String), from));
+  }
+
+  async deleteFace({ faceId }: { faceId: number }): Promise<ChangeResult> {
+    return this.change(() => this.people.deleteFace(String(faceId)));
+  }
+
+  async setHidden({ personId, hidden }: { personId: number; hidden: boolean }): Promise<ChangeResult> {
+    return this.change(() => this.people.setHidden(String(personId), hidden));
+  }
+
+  async setCover({ personId, faceId }: { personId: number; faceId: number }): Promise<ChangeResult> {
+    return this.change(() => this.people.setCover(String(personId), String(faceId)));
+  }
+
+  async setBirthDate({
+    personId,
+    birthDate,
+  }: {
+    personId: number;
+    birthDate: string;
+  }): Promise<ChangeResult> {
+    return this.change(() => this.people.setBirthDate(String(personId), birthDate));
+  }
+
+  async addFace(options: {
+    photoId: number;
+    box: Box;
+    personId?: number;
+  }): Promise<ChangeResult & { faceId: number }> {
+    const photo = this.views.photo(options.photoId);
+    if (!photo) throw new UserInputError(`No photo #${options.photoId} in the library.`);
+    if (photo.width !== null && photo.height !== null) {
+      const { x, y, width, height } = options.box;
+      if (x < 0 || y < 0 || x + width > photo.width + 1 || y + height > photo.height + 1) {
+        throw new UserInputError('The box must lie inside the photo.');
+      }
+    }
+    const person = options.personId === undefined ? undefined : String(options.personId);
+    const result = await this.library.addFace(String(photo.id), options.box, person);
+    this.emit({ type: 'library-changed' });
+    return result;
+  }
+
+  async confirmFaces({ faceIds }: { faceIds: number[] }): Promise<ChangeResult> {
+    return this.change(() => this.people.confirm(faceIds.map(String)));
+  }
+
+  async confirmAll({ personId }: { personId: number }): Promise<ChangeResult> {
+    return this.change(() => this.people.confirmAllOf(String(personId)));
+  }
+
+  async listFolders(): Promise<FolderSummary[]> {
+    return this.views.folderCounts().map((folder) => ({
+      id: folder.id,
+      path: folder.path,
+      online: isDirectory(folder.path),
+      photos: folder.photos,
+      pending: folder.pending,
+      errors: folder.errors,
+      lastScan: folder.lastScanAt,
+    }));
+  }
+
+  async folderErrors({ folderId }: { folderId: number }): Promise<FolderError[]> {
+    return this.views.folderErrors(folderId);
+  }
+
+  async addFolder(options: { path: string }): Promise<ChangeResult> {
+    const root = checkFolder(options.path);
+    this.scans.start([root]);
+    return { message: `Added ${root}; scanning it now.` };
+  }
+
+  async removeFolder({ folderId }: { folderId: number }): Promise<ChangeResult> {
+    const folder = this.views.folder(folderId);
+    if (!folder) throw new UserInputError(`No folder #${folderId} in the library.`);
+    if (this.scans.isScanning(folder.path)) {
+      throw new UserInputError(`${folder.path} is being scanned; remove it when the scan is done.`);
+    }
+    return this.change(() => {
+      this.views.deleteFolder(folder.id);
+      return { message: `Removed ${folder.path} from the library; the files on disk were not touched.` };
+    });
+  }
+
+  async rescan(): Promise<ChangeResult> {
+    const online = (await this.listFolders()).filter((folder) => folder.online).map((folder) => folder.path);
+    if (online.length === 0) throw new UserInputError('No folder to scan: add a folder of photos first.');
+    this.scans.start(online);
+    return { message: `Scanning ${online.length} folder${online.length === 1 ? '' : 's'}.` };
+  }
+
+  async scanState(): Promise<ScanState | null> {
+    return this.scans.state;
+  }
+
+  /** Resolves when no scan is running (the server waits for it before closing the library). */
+  idle(): Promise<void> {
+    return this.scans.idle();
+  }
+}
+
+function isDirectory(folder: string): boolean {
+  try {
+    return fs.statSync(folder).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** An absolute path to an existing folder, resolved through symlinks. */
+function checkFolder(folder: string): string {
+  if (!path.isAbsolute(folder)) {
+    throw new UserInputError(
+      `"${folder}" is not a full path: give the whole path, for example /home/me/Pictures.`,
+    );
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(folder);
+  } catch {
+    throw new UserInputError(
+      `Folder not found: ${folder}. Check the path (or mount the drive) and try again.`,
+    );
+  }
+  if (!stat.isDirectory())
+    throw new UserInputError(`Not a folder: ${folder}. Give the folder that holds the photos.`);
+  return fs.realpathSync(folder);
+}

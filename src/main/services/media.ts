@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Box, MediaKind } from '../../common/api';
+import type { PhotoSource, ViewsRepository } from '../repositories/views';
+
+/** An image ready to send: a file in the cache folder. */
+export interface MediaFile {
+  file: string;
+  contentType: string;
+}
+
+export class MediaNotFoundError extends Error {
+  override name = 'MediaNotFoundError';
+}
+
+const THUMB_SIZE = 256;
+const FACE_SIZE = 192;
+const PHOTO_MAX = 2048;
+/** Room around a face box, so a crop shows the head rather than a tight square of skin. */
+const FACE_MARGIN = 0.35;
+
+/**
+ * Thumbnails, face crops and screen-sized photos, by id only. Each is made once with sharp, upright
+ * (EXIF orientation applied, as face boxes are), and cached under the library's cache folder by the
+ * photo's content hash, so a moved file keeps its images and an edited one gets new ones.
+ * The user's photos are only ever read.
+ */
+export class MediaService {
+  private readonly making = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly views: Pick<ViewsRepository, 'photoSource' | 'faceSource'>,
+    private readonly cacheDir: string,
+  ) {}
+
+  /** Parses `kind/id` (the path of a media URL) and returns the image; MediaNotFoundError otherwise. */
+  async fromPath(urlPath: string): Promise<MediaFile> {
+    const match = /^\/?(thumb|face|photo)\/([1-9]\d{0,15})$/.exec(urlPath);
+    if (!match) throw new MediaNotFoundError(`Not a media address: ${urlPath.slice(0, 100)}`);
+    return this.get(match[1] as MediaKind, Number(match[2]));
+  }
+
+  async get(kind: MediaKind, id: number): Promise<MediaFile> {
+    if (kind === 'face') {
+      const face = this.views.faceSource(id);
+      if (!face) throw new MediaNotFoundError(`No face #${id} in the library.`);
+      const photo = indexed(face.photo);
+      const { x, y, width, height } = face.box;
+      const key = `${photo.contentHash}-${Math.round(x)}-${Math.round(y)}-${Math.round(width)}-${Math.round(height)}`;
+      return this.cached('face', key, () => faceCrop(photo.path, face.box));
+    }
+    const photo = this.views.photoSource(id);
+    if (!photo) throw new MediaNotFoundError(`No photo #${id} in the library.`);
+    const ready = indexed(photo);
+    return kind === 'thumb'
+      ? this.cached('thumb', ready.contentHash, () => thumbnail(ready.path))
+      : this.cached('photo', ready.contentHash, () => screenSized(ready.path));
+  }
+
+  private async cached(kind: MediaKind, key: string, make: () => Promise<Buffer>): Promise<MediaFile> {
+    const file = path.join(this.cacheDir, 'media', kind, key.slice(0, 2), `${key}.webp`);
+    const result = { file, contentType: 'image/webp' };
+    if (fs.existsSync(file)) return result;
+    let pending = this.making.get(file);
+    if (!pending) {
+      pending = writeAtomically(file, make).finally(() => this.making.delete(file));
+      this.making.set(file, pending);
+    }
+    await pending;
+    return result;
+  }
+}
+
+function indexed(photo: PhotoSource): PhotoSource & { contentHash: string } {
+  if (photo.status !== 'indexed' || !photo.contentHash) {
+    throw new MediaNotFoundError(`Photo #${photo.id} is not indexed (${photo.status}).`);
+  }
+  return photo as PhotoSource & { contentHash: string };
+}
+
+async function writeAtomically(file: string, make: () => Promise<Buffer>): Promise<void> {
+  let data: Buffer;
+  try {
+    data = await make();
+  } catch (error) {
+    // An unplugged drive or a file deleted since the last scan: nothing to show, not a server fault.
+    if (/Input file is missing|ENOENT/.test(String((error as Error).message))) {
+      throw new MediaNotFoundError(
+        'The photo file is missing (moved, deleted, or on a drive that is not connected).',
+      );
+    }
+    throw error;
+  }
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await fs.promises.writeFile(temporary, data);
+  await fs.promises.rename(temporary, file);
+}
+
+async function thumbnail(file: string): Promise<Buffer> {
+  return sharp(file)
+    .rotate()
+    .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'outside', withoutEnlargement: true })
+    .webp({ quality: 78 })
+    .toBuffer();
+}
+
+async function screenSized(file: string): Promise<Buffer> {
+  return sharp(file)
+    .rotate()
+    .resize(PHOTO_MAX, PHOTO_MAX, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 85 })
+    .toBuffer();
+}
+
+async function faceCrop(file: string, box: Box): Promise<Buffer> {
+  const upright = await sharp(file).rotate().toBuffer({ resolveWithObject: true });
+  const { width: imageWidth, height: imageHeight } = upright.info;
+  const side = Math.max(box.width, box.height) * (1 + 2 * FACE_MARGIN);
+  const centreX = box.x + box.width / 2;
+  const centreY = box.y + box.height / 2;
+  const left = clamp(Math.round(centreX - side / 2), 0, imageWidth - 1);
+  const top = clamp(Math.round(centreY - side / 2), 0, imageHeight - 1);
+  const region = {
+    left,
+    top,
+    width: clamp(Math.round(side), 1, imageWidth - left),
+    height: clamp(Math.round(side), 1, imageHeight - top),
+  };
+  return sharp(upright.data)
+    .extract(region)
+    .resize(FACE_SIZE, FACE_SIZE, { fit: 'cover' })
+    .webp({ quality: 82 })
+    .toBuffer();
+}
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LibraryEvent } from '../../../src/common/api';
+import { scannedLibrary, type ScannedLibrary } from '../../support/scanned';
+
+let scanned: ScannedLibrary;
+const events: LibraryEvent[] = [];
+
+beforeAll(async () => {
+  scanned = await scannedLibrary(['groups/bbt3.jpg', 'groups/bbt5.jpg', 'misc/landscape_waterfall.jpg']);
+  scanned.api.subscribe((event) => events.push(event));
+});
+afterAll(() => scanned.lib.cleanup());
+
+describe('AppApi over a scanned library', () => {
+  it('pages the timeline: month counts add up to the photos, pages cover them once', async () => {
+    const months = await scanned.api.timeline();
+    expect(months.reduce((sum, month) => sum + month.count, 0)).toBe(3);
+    const first = await scanned.api.photoPage({ offset: 0, limit: 2 });
+    const rest = await scanned.api.photoPage({ offset: 2, limit: 2 });
+    expect(new Set([...first, ...rest].map((photo) => photo.id)).size).toBe(3);
+  });
+
+  it('gives a photo with its faces, named or not, and its folder', async () => {
+    const [photo] = (await scanned.api.listPhotos()).filter((candidate) =>
+      candidate.path.endsWith('bbt3.jpg'),
+    );
+    const detail = await scanned.api.getPhoto({ photoId: photo.id });
+    expect(detail).toMatchObject({ fileName: 'bbt3.jpg', folder: fs.realpathSync(scanned.lib.photosDir) });
+    expect(detail.faces).toHaveLength(5);
+    await expect(scanned.api.getPhoto({ photoId: 987654 })).rejects.toThrow(/No photo #987654/);
+  });
+
+  it('names through the people service and tells listeners the library changed', async () => {
+    const face = (await scanned.api.listFaces()).find((candidate) => candidate.personId === null)!;
+    const before = events.length;
+    const moved = await scanned.api.moveFaces({ faceIds: [face.id], newPersonName: 'Ada' });
+    expect(moved.message).toMatch(/new person "Ada"/);
+    expect(events.slice(before)).toEqual([{ type: 'library-changed' }]);
+    const ada = (await scanned.api.listPeople()).find((person) => person.name === 'Ada')!;
+    expect(await scanned.api.personFaces({ personId: ada.id })).toEqual([
+      expect.objectContaining({ id: face.id, confirmed: true }),
+    ]);
+  });
+
+  it('lists folders with counts, and marks a folder offline when its root is gone', async () => {
+    const [folder] = await scanned.api.listFolders();
+    expect(folder).toMatchObject({ online: true, photos: 3, pending: 0, errors: 0 });
+    expect(folder.lastScan).toBe('2026-01-01T00:00:00.000Z');
+    const moved = `${scanned.lib.photosDir}-unplugged`;
+    fs.renameSync(scanned.lib.photosDir, moved);
+    try {
+      expect((await scanned.api.listFolders())[0].online).toBe(false);
+    } finally {
+      fs.renameSync(moved, scanned.lib.photosDir);
+    }
+  });
+
+  it('refuses folders that are not absolute, existing directories', async () => {
+    await expect(scanned.api.addFolder({ path: 'relative/photos' })).rejects.toThrow(/not a full path/);
+    await expect(scanned.api.addFolder({ path: '/no/such/folder/anywhere' })).rejects.toThrow(
+      /Folder not found/,
+    );
+    const file = path.join(scanned.lib.photosDir, 'bbt3.jpg');
+    await expect(scanned.api.addFolder({ path: file })).rejects.toThrow(/Not a folder/);
+  });
+
+  it('removes a folder with its photos and faces, never the files', async () => {
+    const [folder] = await scanned.api.listFolders();
+    await scanned.api.removeFolder({ folderId: folder.id });
+    expect(await scanned.api.listFolders()).toEqual([]);
+    expect(await scanned.api.listPhotos()).toEqual([]);
+    expect(await scanned.api.listFaces()).toEqual([]);
+    expect(fs.existsSync(path.join(scanned.lib.photosDir, 'bbt3.jpg'))).toBe(true);
+    await expect(scanned.api.removeFolder({ folderId: folder.id })).rejects.toThrow(/No folder/);
+  });
+});
