@@ -11,6 +11,7 @@ import { handleMediaProtocol, registerMediaScheme } from './platform/media-proto
 import { ViewsRepository } from './repositories/views';
 import { AppApi } from './services/app-api';
 import { MediaService } from './services/media';
+import { startAppWatcher } from './watcher/app-watcher';
 import { isAppUrl, resolveRendererUrl } from './platform/app-url';
 import { installContentSecurityPolicy } from './platform/csp';
 import { createMainWindow } from './platform/window';
@@ -33,7 +34,18 @@ function openAppLibrary(): { api: AppApi; media: MediaService } {
     throw error;
   }
   const api = new AppApi(library);
-  app.on('will-quit', () => library.close());
+  const watcher = startAppWatcher(library, api, (line) => console.warn(line));
+  let closing = false;
+  app.on('will-quit', (event) => {
+    if (closing) return;
+    // The watcher may be writing: let it finish its step before the database closes.
+    closing = true;
+    event.preventDefault();
+    void watcher.close().finally(() => {
+      library.close();
+      app.exit(0);
+    });
+  });
   return { api, media: new MediaService(new ViewsRepository(library.deps.db), location.cacheDir) };
 }
 

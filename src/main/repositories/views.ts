@@ -37,15 +37,6 @@ export interface PhotoRecord {
   error: string | null;
 }
 
-export interface FolderCounts {
-  id: number;
-  path: string;
-  lastScanAt: string | null;
-  photos: number;
-  pending: number;
-  errors: number;
-}
-
 /** Newest first; photos without a date last (their order is by id so pages stay stable). */
 const TIMELINE_ORDER = `ORDER BY p.taken_at IS NULL, p.taken_at DESC, p.id DESC`;
 
@@ -60,10 +51,8 @@ export class ViewsRepository {
   private readonly photoFacesStmt;
   private readonly personFacesStmt;
   private readonly suggestionsStmt;
-  private readonly folderCountsStmt;
   private readonly folderErrorsStmt;
   private readonly folderByIdStmt;
-  private readonly deleteFolderStmt;
   private readonly personStmt;
 
   constructor(private readonly db: LibraryDatabase) {
@@ -102,20 +91,11 @@ export class ViewsRepository {
        WHERE f.suggested_person_id IS NOT NULL AND f.person_id IS NULL
        ORDER BY f.suggested_person_id, f.suggested_distance, f.id`,
     );
-    this.folderCountsStmt = db.prepare(
-      `SELECT fo.id, fo.path, fo.last_scan_at AS lastScanAt,
-              COUNT(p.id) AS photos,
-              COALESCE(SUM(p.status = 'pending'), 0) AS pending,
-              COALESCE(SUM(p.status = 'error'), 0) AS errors
-       FROM folders fo LEFT JOIN photos p ON p.folder_id = fo.id
-       GROUP BY fo.id ORDER BY fo.path`,
-    );
     this.folderErrorsStmt = db.prepare(
       `SELECT id AS photoId, path, error FROM photos
        WHERE folder_id = ? AND status = 'error' ORDER BY path LIMIT 500`,
     );
     this.folderByIdStmt = db.prepare(`SELECT id, path FROM folders WHERE id = ?`);
-    this.deleteFolderStmt = db.prepare(`DELETE FROM folders WHERE id = ?`);
     // One person's row of the People list (same cover rule as PeopleRepository.list), without
     // counting everyone else's faces: opening a person must not cost the whole list.
     this.personStmt = db.prepare(
@@ -210,21 +190,12 @@ export class ViewsRepository {
     }[];
   }
 
-  folderCounts(): FolderCounts[] {
-    return this.folderCountsStmt.all() as FolderCounts[];
-  }
-
   folderErrors(folderId: number): FolderError[] {
     return this.folderErrorsStmt.all(folderId) as FolderError[];
   }
 
   folder(folderId: number): { id: number; path: string } | undefined {
     return this.folderByIdStmt.get(folderId) as { id: number; path: string } | undefined;
-  }
-
-  /** Forgets a folder; its photos and their faces go with it (ON DELETE CASCADE). */
-  deleteFolder(folderId: number): void {
-    this.deleteFolderStmt.run(folderId);
   }
 }
 
@@ -238,7 +209,7 @@ function filterSql(filter: PhotoFilter): { where: string; params: unknown[] } {
   const marks = ids.map(() => '?').join(', ');
   const where = filter.anyPerson
     ? `WHERE p.id IN (SELECT photo_id FROM faces WHERE person_id IN (${marks}))`
-    : `WHERE p.id IN (SELECT photo_id FROM faces WHERE person_id IN (${marks}) GROUP BY photo_id
-         HAVING COUNT(DISTINCT person_id) = ${ids.length})`;
+    : // Each person's photos, in photo order from faces_person_photo, intersected without a sort.
+      `WHERE p.id IN (${ids.map(() => 'SELECT photo_id FROM faces WHERE person_id = ?').join(' INTERSECT ')})`;
   return { where, params: ids };
 }

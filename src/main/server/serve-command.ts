@@ -5,6 +5,7 @@ import { openLibrary } from '../open-library';
 import { AppApi } from '../services/app-api';
 import { MediaService } from '../services/media';
 import { ViewsRepository } from '../repositories/views';
+import { startAppWatcher } from '../watcher/app-watcher';
 import { startServer, type RunningServer } from './http';
 
 export class ServeUsageError extends Error {
@@ -49,13 +50,14 @@ export async function runServe(options: { library?: string; port?: string }): Pr
     }
     throw error;
   }
+  const watcher = startAppWatcher(library, api, (line) => process.stderr.write(`${line}\n`));
   process.stdout.write(`${server.url}\n`);
   process.stderr.write(
     `kindred: serving ${location.dir} on 127.0.0.1:${server.port}; press Ctrl+C to stop.\n`,
   );
   const stop = () => {
     // An interrupted scan leaves its photos pending; the next scan finishes them.
-    void server.close().finally(() => {
+    void Promise.allSettled([watcher.close(), server.close()]).finally(() => {
       library.close();
       process.exit(0);
     });

@@ -207,15 +207,7 @@ export class AppApi implements LibraryApi {
   }
 
   async listFolders(): Promise<FolderSummary[]> {
-    return this.views.folderCounts().map((folder) => ({
-      id: folder.id,
-      path: folder.path,
-      online: isDirectory(folder.path),
-      photos: folder.photos,
-      pending: folder.pending,
-      errors: folder.errors,
-      lastScan: folder.lastScanAt,
-    }));
+    return this.library.foldersNow();
   }
 
   async folderErrors({ folderId }: { folderId: number }): Promise<FolderError[]> {
@@ -235,8 +227,12 @@ export class AppApi implements LibraryApi {
       throw new UserInputError(`${folder.path} is being scanned; remove it when the scan is done.`);
     }
     return this.change(() => {
-      this.views.deleteFolder(folder.id);
-      return { message: `Removed ${folder.path} from the library; the files on disk were not touched.` };
+      const removed = this.library.removeFolder(folder.id);
+      return {
+        message:
+          `Removed ${folder.path} from the library (${removed.photos} photos, ${removed.faces} faces); ` +
+          'the files on disk were not touched.',
+      };
     });
   }
 
@@ -247,6 +243,16 @@ export class AppApi implements LibraryApi {
     return { message: `Scanning ${online.length} folder${online.length === 1 ? '' : 's'}.` };
   }
 
+  /** Whether a scan the user asked for is running (the watcher then leaves the library to it). */
+  isScanning(): boolean {
+    return this.scans.state?.running === true;
+  }
+
+  /** Something outside the API changed the library (the folder watcher): views reload. */
+  notifyLibraryChanged(): void {
+    this.emit({ type: 'library-changed' });
+  }
+
   async scanState(): Promise<ScanState | null> {
     return this.scans.state;
   }
@@ -254,14 +260,6 @@ export class AppApi implements LibraryApi {
   /** Resolves when no scan is running (the server waits for it before closing the library). */
   idle(): Promise<void> {
     return this.scans.idle();
-  }
-}
-
-function isDirectory(folder: string): boolean {
-  try {
-    return fs.statSync(folder).isDirectory();
-  } catch {
-    return false;
   }
 }
 

@@ -61,6 +61,11 @@ export interface LibraryWatcherOptions {
   sliceSize?: number;
   /** The pool is closed after this long without work, and made again when work comes. */
   poolIdleMs?: number;
+  /**
+   * Another writer of this process is at work (the app's scan the user asked for): the watcher
+   * leaves the library to it and looks again a second later, so no photo is analysed twice.
+   */
+  isBusy?: () => boolean;
 }
 
 interface WatchedFolder {
@@ -90,6 +95,8 @@ const DEFAULTS = {
 const MAX_GATHER_MS = 1000;
 /** Photos analysed before the new faces are grouped, during a long storm. */
 const GROUP_EVERY = 256;
+/** While another writer is busy, the watcher looks again this much later. */
+const BUSY_RETRY_MS = 1000;
 /** After a failed step, the folder is compared again this much later. */
 const RETRY_MS = 5000;
 
@@ -100,8 +107,8 @@ const RETRY_MS = 5000;
  * one step at a time, so the library keeps a single writer. Used by `kindred watch` and the app.
  */
 export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
-  private readonly options: Required<Omit<LibraryWatcherOptions, 'workers' | 'usePolling'>> &
-    Pick<LibraryWatcherOptions, 'workers' | 'usePolling'>;
+  private readonly options: Required<Omit<LibraryWatcherOptions, 'workers' | 'usePolling' | 'isBusy'>> &
+    Pick<LibraryWatcherOptions, 'workers' | 'usePolling' | 'isBusy'>;
   private readonly folders = new Map<number, WatchedFolder>();
   /** Files still being written: what was seen of them, and when to look again. */
   private readonly unsettled = new Map<
@@ -123,6 +130,8 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
   private running: Promise<void> | undefined;
   private catchUpWaiters: (() => void)[] = [];
   private closed = false;
+  /** The last loop stopped because another writer was busy. */
+  private deferred = false;
 
   constructor(
     private readonly library: LibraryService,
@@ -337,6 +346,10 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
   /** Applies everything that is due, one step at a time, until nothing is. */
   private async loop(): Promise<void> {
     while (!this.closed) {
+      if (this.options.isBusy?.()) {
+        this.deferred = true;
+        break;
+      }
       const now = Date.now();
       for (const [filePath, entry] of this.unsettled) {
         const folder = this.folders.get(entry.folderId);
@@ -382,6 +395,11 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
   private afterLoop(): void {
     for (const resolve of this.catchUpWaiters.splice(0)) resolve();
     if (this.closed) return;
+    if (this.deferred) {
+      this.deferred = false;
+      this.schedule(BUSY_RETRY_MS);
+      return;
+    }
     const waits = [
       ...[...this.folders.values()].filter((folder) => folder.dueAt !== 0).map((folder) => folder.dueAt),
       ...[...this.removals.values()].map((removal) => removal.dueAt),

@@ -253,4 +253,30 @@ describe('watching a folder', () => {
     put('people/amy/amy2.png', path.join(lib.photosDir, 'amy2.png'));
     expect(await change('added', 'amy2.png')).toMatchObject({ faces: 1 });
   });
+
+  it('stands aside while another writer of the process is busy, then applies what it saw', async () => {
+    library = lib.open({ clock: fixedClock() });
+    await library.scan([lib.photosDir], { workers: 1, pipeline: DEFAULT_PIPELINE });
+    let busy = false;
+    let askedWhileBusy = 0;
+    let resumeAfterAsks: () => void = () => {};
+    const askedSixTimes = new Promise<void>((resolve) => (resumeAfterAsks = resolve));
+    await startWatcher({
+      isBusy: () => {
+        if (busy && ++askedWhileBusy === 6) resumeAfterAsks();
+        return busy;
+      },
+    });
+
+    busy = true;
+    const target = put('people/amy/amy1.png', path.join(lib.photosDir, 'amy1.png'));
+    // Asked six times (each root check, 200 ms apart, and each retry asks): well past the time the
+    // new file takes to settle and be taken when nobody is busy, and the watcher left it alone.
+    await askedSixTimes;
+    expect(changes).toEqual([]);
+    expect(await library.listPhotos()).toEqual([]);
+
+    busy = false;
+    expect(await change('added', 'amy1.png')).toEqual({ kind: 'added', path: target, faces: 1 });
+  });
 });
