@@ -115,7 +115,7 @@ export class PhotosRepository {
     this.deleteStmt = db.prepare(`DELETE FROM photos WHERE id = ?`);
     const listSql = (this.listSql = `
       SELECT p.id, p.path, p.width, p.height, p.taken_at AS takenAt, p.status, p.error,
-             (SELECT COUNT(*) FROM faces f WHERE f.photo_id = p.id) AS faces
+             p.face_count AS faces
       FROM photos p`);
     this.listStmt = db.prepare(`${listSql} ORDER BY p.path`);
     this.countByStatusStmt = db.prepare(`SELECT status, COUNT(*) AS n FROM photos GROUP BY status`);

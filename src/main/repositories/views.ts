@@ -96,12 +96,10 @@ export class ViewsRepository {
        WHERE folder_id = ? AND status = 'error' ORDER BY path LIMIT 500`,
     );
     this.folderByIdStmt = db.prepare(`SELECT id, path FROM folders WHERE id = ?`);
-    // One person's row of the People list (same cover rule as PeopleRepository.list), without
-    // counting everyone else's faces: opening a person must not cost the whole list.
+    // One person's row of the People list (same cover rule and kept counts as PeopleRepository.list).
     this.personStmt = db.prepare(
       `SELECT p.id, p.name, p.hidden, p.birth_date AS birthDate,
-              (SELECT COUNT(*) FROM faces WHERE person_id = p.id) AS faces,
-              (SELECT COUNT(DISTINCT photo_id) FROM faces WHERE person_id = p.id) AS photos,
+              p.face_count AS faces, p.photo_count AS photos,
               COALESCE(p.cover_face_id, (
                 SELECT f.id FROM faces f WHERE f.person_id = p.id
                 ORDER BY (f.score >= 0.9) DESC, f.width * f.height DESC, f.id LIMIT 1

@@ -233,3 +233,51 @@ describe('migration 0004 (people counts)', () => {
     db.close();
   });
 });
+
+describe('migration 0005 (photo face counts)', () => {
+  it('upgrades a version-4 library with each photo’s count, and keeps it exact from then on', () => {
+    const db = new Database(tempDbFile());
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS, 4);
+    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'then')`).run();
+    for (const id of [1, 2]) {
+      db.prepare(`INSERT INTO photos (id, folder_id, path, size, mtime_ms) VALUES (?, 1, ?, 1, 1)`).run(
+        id,
+        `/p/${id}.jpg`,
+      );
+    }
+    const insertFace = (id: number, photo: number) =>
+      db
+        .prepare(
+          `INSERT INTO faces (id, photo_id, x, y, width, height, score, landmarks, embedding, created_at)
+           VALUES (?, ?, 0, 0, 10, 10, 0.9, zeroblob(544), zeroblob(512), 'then')`,
+        )
+        .run(id, photo);
+    insertFace(1, 1);
+    insertFace(2, 1);
+
+    expect(migrate(db, MIGRATIONS, 5)).toBe(5);
+    const counted = () => db.prepare(`SELECT id, face_count AS faces FROM photos ORDER BY id`).all();
+    const recounted = () =>
+      db
+        .prepare(
+          `SELECT p.id, COUNT(f.id) AS faces FROM photos p LEFT JOIN faces f ON f.photo_id = p.id
+           GROUP BY p.id ORDER BY p.id`,
+        )
+        .all();
+    expect(counted()).toEqual([
+      { id: 1, faces: 2 },
+      { id: 2, faces: 0 },
+    ]);
+    insertFace(3, 2);
+    expect(counted()).toEqual(recounted());
+    db.prepare(`UPDATE faces SET photo_id = 2 WHERE id = 1`).run();
+    expect(counted()).toEqual(recounted());
+    db.prepare(`DELETE FROM faces WHERE id = 2`).run();
+    expect(counted()).toEqual([
+      { id: 1, faces: 0 },
+      { id: 2, faces: 2 },
+    ]);
+    db.close();
+  });
+});
