@@ -51,9 +51,6 @@ export function openDatabase(
     db.pragma('synchronous = NORMAL');
   }
   db.pragma('foreign_keys = ON');
-  // SQLite's default page cache is 2 MB; the photo lists of a big person read thousands of rows
-  // spread over the photos table, and kept in a 32 MB cache they cost a third less.
-  db.pragma('cache_size = -32768');
   if (options.migrate !== false && !options.readonly) migrate(db);
   return db;
 }
