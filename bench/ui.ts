@@ -119,7 +119,8 @@ interface Figures {
 }
 
 async function measure(libraryDir: string, realIds: number[]): Promise<Figures> {
-  const serve = await startServe(libraryDir);
+  // Not watching: the synthetic rows point at files that do not exist, which a watcher would remove.
+  const serve = await startServe(libraryDir, ['--no-watch']);
   const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

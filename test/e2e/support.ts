@@ -38,11 +38,18 @@ export interface RunningServe {
 }
 
 /** Starts the built `kindred serve` on a free port and reads the one URL it prints. */
-export async function startServe(libraryDir: string): Promise<RunningServe> {
-  const child = spawn(process.execPath, [KINDRED_BIN, 'serve', '--library', libraryDir, '--port', '0'], {
-    env: { ...process.env, KINDRED_LIBRARY: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startServe(
+  libraryDir: string,
+  extraArgs: readonly string[] = [],
+): Promise<RunningServe> {
+  const child = spawn(
+    process.execPath,
+    [KINDRED_BIN, 'serve', '--library', libraryDir, '--port', '0', ...extraArgs],
+    {
+      env: { ...process.env, KINDRED_LIBRARY: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -283,8 +283,9 @@ program
   .command('serve')
   .description('open the library in a browser: serves the app on 127.0.0.1 and prints its address')
   .option('--port <n>', 'port to listen on (default: any free port)')
+  .option('--no-watch', 'do not keep the library in step with its folders while serving')
   .addOption(libraryOption())
-  .action(async (options: { port?: string; library?: string }) => {
+  .action(async (options: { port?: string; library?: string; watch: boolean }) => {
     const { runServe } = await import('../server/serve-command');
     await runServe(options);
   });

@@ -27,7 +27,12 @@ export function parsePort(value: string | undefined): number {
  * `kindred serve`: opens the library and serves the app on 127.0.0.1 until stopped (Ctrl+C).
  * Prints exactly one line on stdout, the address with its token.
  */
-export async function runServe(options: { library?: string; port?: string }): Promise<RunningServer> {
+export async function runServe(options: {
+  library?: string;
+  port?: string;
+  /** Keep the library in step with its folders while serving (default). */
+  watch?: boolean;
+}): Promise<RunningServer> {
   const port = parsePort(options.port);
   const location = resolveLibrary(options.library);
   const library = openLibrary(location);
@@ -50,14 +55,17 @@ export async function runServe(options: { library?: string; port?: string }): Pr
     }
     throw error;
   }
-  const watcher = startAppWatcher(library, api, (line) => process.stderr.write(`${line}\n`));
+  const watcher =
+    options.watch === false
+      ? undefined
+      : startAppWatcher(library, api, (line) => process.stderr.write(`${line}\n`));
   process.stdout.write(`${server.url}\n`);
   process.stderr.write(
     `kindred: serving ${location.dir} on 127.0.0.1:${server.port}; press Ctrl+C to stop.\n`,
   );
   const stop = () => {
     // An interrupted scan leaves its photos pending; the next scan finishes them.
-    void Promise.allSettled([watcher.close(), server.close()]).finally(() => {
+    void Promise.allSettled([watcher?.close(), server.close()]).finally(() => {
       library.close();
       process.exit(0);
     });
