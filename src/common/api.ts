@@ -103,20 +103,6 @@ export interface Verification {
   same: boolean;
 }
 
-/** One library folder, as `kindred folders --json` prints it. */
-export interface FolderSummary {
-  id: number;
-  /** Absolute path of the folder's root. */
-  path: string;
-  /** False while the folder's root is missing (an unplugged drive, an unmounted share). */
-  online: boolean;
-  photos: number;
-  pending: number;
-  errors: number;
-  /** ISO 8601 time of the last completed scan, or null. */
-  lastScan: string | null;
-}
-
 /** A photo that could not be indexed, with the reason. */
 export interface FolderError {
   photoId: number;

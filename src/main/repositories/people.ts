@@ -30,6 +30,7 @@ export class PeopleRepository {
   private readonly deleteStmt;
   private readonly deleteAbandonedStmt;
   private readonly listStmt;
+  private readonly summaryStmt;
 
   constructor(db: LibraryDatabase) {
     this.insertStmt = db.prepare(`INSERT INTO people (name, created_at) VALUES (?, ?)`);
@@ -50,17 +51,19 @@ export class PeopleRepository {
     );
     // The cover is the user's choice, else the person's most confident face among the largest
     // (an index seek on faces_person_cover). The counts are kept by triggers (migration 0004).
-    this.listStmt = db.prepare(`
+    const summary = `
       SELECT p.id, p.name, p.hidden, p.birth_date AS birthDate,
              p.face_count AS faces, p.photo_count AS photos,
              COALESCE(p.cover_face_id, (
                SELECT f.id FROM faces f WHERE f.person_id = p.id
                ORDER BY (f.score >= 0.9) DESC, f.width * f.height DESC, f.id LIMIT 1
              )) AS coverFaceId
-      FROM people p
+      FROM people p`;
+    this.listStmt = db.prepare(`${summary}
       WHERE (? = 1 OR p.hidden = 0)
       ORDER BY p.name IS NULL, p.name COLLATE NOCASE, p.face_count DESC, p.id
     `);
+    this.summaryStmt = db.prepare(`${summary} WHERE p.id = ?`);
   }
 
   insert(name: string | null, now: string): number {
@@ -102,16 +105,26 @@ export class PeopleRepository {
   }
 
   list(includeHidden: boolean): PersonSummary[] {
-    return (
-      this.listStmt.all(includeHidden ? 1 : 0) as (RawPerson & { faces: number; photos: number })[]
-    ).map((row) => ({
-      id: row.id,
-      name: row.name,
-      faces: row.faces,
-      photos: row.photos,
-      coverFaceId: row.coverFaceId,
-      hidden: row.hidden === 1,
-      birthDate: row.birthDate,
-    }));
+    return (this.listStmt.all(includeHidden ? 1 : 0) as RawSummary[]).map(toSummary);
   }
+
+  /** One person's row of the list, without computing anyone else's. */
+  summary(id: number): PersonSummary | undefined {
+    const row = this.summaryStmt.get(id) as RawSummary | undefined;
+    return row && toSummary(row);
+  }
+}
+
+type RawSummary = RawPerson & { faces: number; photos: number };
+
+function toSummary(row: RawSummary): PersonSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    faces: row.faces,
+    photos: row.photos,
+    coverFaceId: row.coverFaceId,
+    hidden: row.hidden === 1,
+    birthDate: row.birthDate,
+  };
 }

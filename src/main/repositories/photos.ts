@@ -21,6 +21,31 @@ export interface HashedPhoto {
   contentHash: string;
 }
 
+/**
+ * The ids of the photos with all of `personIds` in them (or any of them): SQL and its parameters.
+ * All: the intersection of each person's photos, each read in photo order from the covering index
+ * faces_person_photo, so SQLite merges them without a sort.
+ */
+export function photoIdsWithPeople(
+  personIds: readonly number[],
+  anyPerson: boolean,
+): { sql: string; params: number[] } {
+  const ids = [...new Set(personIds)];
+  const sql = anyPerson
+    ? `SELECT photo_id FROM faces WHERE person_id IN (${ids.map(() => '?').join(', ')})`
+    : ids.map(() => 'SELECT photo_id FROM faces WHERE person_id = ?').join(' INTERSECT ');
+  return { sql, params: ids };
+}
+
+/** Another photo with the same bytes. */
+export interface Twin {
+  id: number;
+  folderId: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
 export interface AnalysedPhoto {
   size: number;
   mtimeMs: number;
@@ -133,17 +158,8 @@ export class PhotosRepository {
   }
 
   /** Other photos with the same bytes, newest first. */
-  twins(
-    id: number,
-    contentHash: string,
-  ): { id: number; folderId: number; path: string; size: number; mtimeMs: number }[] {
-    return this.twinsStmt.all(contentHash, id) as {
-      id: number;
-      folderId: number;
-      path: string;
-      size: number;
-      mtimeMs: number;
-    }[];
+  twins(id: number, contentHash: string): Twin[] {
+    return this.twinsStmt.all(contentHash, id) as Twin[];
   }
 
   hasUserDecisions(id: number): boolean {
@@ -223,16 +239,9 @@ export class PhotosRepository {
     const where: string[] = [];
     const params: unknown[] = [];
     if (personIds.length > 0) {
-      const marks = personIds.map(() => '?').join(', ');
-      // With all of them: the intersection of each person's photos, each read in photo order from
-      // the covering index faces_person_photo, so SQLite merges them without a sort.
-      const photosOf = `SELECT photo_id FROM faces WHERE person_id = ?`;
-      where.push(
-        filter.anyPerson
-          ? `p.id IN (SELECT photo_id FROM faces WHERE person_id IN (${marks}))`
-          : `p.id IN (${personIds.map(() => photosOf).join(' INTERSECT ')})`,
-      );
-      params.push(...personIds);
+      const people = photoIdsWithPeople(personIds, filter.anyPerson ?? false);
+      where.push(`p.id IN (${people.sql})`);
+      params.push(...people.params);
     }
     if (filter.status) {
       where.push('p.status = ?');

@@ -3,13 +3,14 @@ import type {
   FolderError,
   GridPhoto,
   PersonFace,
-  PersonSummary,
   PhotoFace,
+  PhotoDetail,
   PhotoFilter,
   PhotoStatus,
   TimelineMonth,
 } from '../../common/api';
 import type { LibraryDatabase } from '../db/open';
+import { photoIdsWithPeople } from './photos';
 
 /** What the media endpoints need to make an image of a photo. */
 export interface PhotoSource {
@@ -25,17 +26,8 @@ export interface FaceSource {
   photo: PhotoSource;
 }
 
-export interface PhotoRecord {
-  id: number;
-  path: string;
-  folder: string;
-  width: number | null;
-  height: number | null;
-  takenAt: string | null;
-  camera: string | null;
-  status: PhotoStatus;
-  error: string | null;
-}
+/** A photo's row, before its file name and faces are added for the viewer. */
+export type PhotoRecord = Omit<PhotoDetail, 'fileName' | 'faces'>;
 
 /** Newest first; photos without a date last (their order is by id so pages stay stable). */
 const TIMELINE_ORDER = `ORDER BY p.taken_at IS NULL, p.taken_at DESC, p.id DESC`;
@@ -53,7 +45,6 @@ export class ViewsRepository {
   private readonly suggestionsStmt;
   private readonly folderErrorsStmt;
   private readonly folderByIdStmt;
-  private readonly personStmt;
 
   constructor(private readonly db: LibraryDatabase) {
     this.photoSourceStmt = db.prepare(
@@ -96,22 +87,6 @@ export class ViewsRepository {
        WHERE folder_id = ? AND status = 'error' ORDER BY path LIMIT 500`,
     );
     this.folderByIdStmt = db.prepare(`SELECT id, path FROM folders WHERE id = ?`);
-    // One person's row of the People list (same cover rule and kept counts as PeopleRepository.list).
-    this.personStmt = db.prepare(
-      `SELECT p.id, p.name, p.hidden, p.birth_date AS birthDate,
-              p.face_count AS faces, p.photo_count AS photos,
-              COALESCE(p.cover_face_id, (
-                SELECT f.id FROM faces f WHERE f.person_id = p.id
-                ORDER BY (f.score >= 0.9) DESC, f.width * f.height DESC, f.id LIMIT 1
-              )) AS coverFaceId
-       FROM people p WHERE p.id = ?`,
-    );
-  }
-
-  person(personId: number): PersonSummary | undefined {
-    const row = this.personStmt.get(personId) as
-      (Omit<PersonSummary, 'hidden'> & { hidden: number }) | undefined;
-    return row && { ...row, hidden: row.hidden === 1 };
   }
 
   photoSource(photoId: number): PhotoSource | undefined {
@@ -197,17 +172,9 @@ export class ViewsRepository {
   }
 }
 
-/**
- * The WHERE clause of a people filter. Photos with all the people: the photo's faces cover every
- * one of them; with any: at least one face of one of them.
- */
+/** The WHERE clause of a people filter (see photoIdsWithPeople). */
 function filterSql(filter: PhotoFilter): { where: string; params: unknown[] } {
-  const ids = [...new Set(filter.personIds ?? [])];
-  if (ids.length === 0) return { where: '', params: [] };
-  const marks = ids.map(() => '?').join(', ');
-  const where = filter.anyPerson
-    ? `WHERE p.id IN (SELECT photo_id FROM faces WHERE person_id IN (${marks}))`
-    : // Each person's photos, in photo order from faces_person_photo, intersected without a sort.
-      `WHERE p.id IN (${ids.map(() => 'SELECT photo_id FROM faces WHERE person_id = ?').join(' INTERSECT ')})`;
-  return { where, params: ids };
+  if (!filter.personIds?.length) return { where: '', params: [] };
+  const people = photoIdsWithPeople(filter.personIds, filter.anyPerson ?? false);
+  return { where: `WHERE p.id IN (${people.sql})`, params: people.params };
 }

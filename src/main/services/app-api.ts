@@ -89,7 +89,7 @@ export class AppApi implements LibraryApi {
   }
 
   async getPerson({ personId }: { personId: number }): Promise<PersonSummary> {
-    const person = this.views.person(personId);
+    const person = this.library.deps.people.summary(personId);
     if (!person) throw new UserInputError(`No person #${personId} in the library (merged or removed?).`);
     return person;
   }

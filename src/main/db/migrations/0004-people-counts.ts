@@ -9,6 +9,21 @@ import type { Migration } from './types';
  * - an index in the order of the default cover (a confident face, then the largest) makes picking
  *   a person's cover one index seek.
  */
+/** The counts of the person a face (`old`) left. */
+const LEAVE_OLD_PERSON = `UPDATE people SET
+        face_count = face_count - 1,
+        photo_count = photo_count - NOT EXISTS (
+          SELECT 1 FROM faces f WHERE f.person_id = old.person_id AND f.photo_id = old.photo_id)
+      WHERE id = old.person_id;`;
+
+/** The counts of the person a face (`new`) joined; the face itself is already in the table. */
+const JOIN_NEW_PERSON = `UPDATE people SET
+        face_count = face_count + 1,
+        photo_count = photo_count + NOT EXISTS (
+          SELECT 1 FROM faces f
+          WHERE f.person_id = new.person_id AND f.photo_id = new.photo_id AND f.id <> new.id)
+      WHERE id = new.person_id;`;
+
 export const migration0004: Migration = {
   version: 4,
   name: 'people-counts',
@@ -24,34 +39,16 @@ export const migration0004: Migration = {
 
     -- A face leaving a person: the photo stops counting when it was the person's last face in it.
     CREATE TRIGGER faces_count_delete AFTER DELETE ON faces WHEN old.person_id IS NOT NULL BEGIN
-      UPDATE people SET
-        face_count = face_count - 1,
-        photo_count = photo_count - NOT EXISTS (
-          SELECT 1 FROM faces f WHERE f.person_id = old.person_id AND f.photo_id = old.photo_id)
-      WHERE id = old.person_id;
+      ${LEAVE_OLD_PERSON}
     END;
     -- A face joining a person: the photo starts counting when it is the person's first face in it.
     CREATE TRIGGER faces_count_insert AFTER INSERT ON faces WHEN new.person_id IS NOT NULL BEGIN
-      UPDATE people SET
-        face_count = face_count + 1,
-        photo_count = photo_count + NOT EXISTS (
-          SELECT 1 FROM faces f
-          WHERE f.person_id = new.person_id AND f.photo_id = new.photo_id AND f.id <> new.id)
-      WHERE id = new.person_id;
+      ${JOIN_NEW_PERSON}
     END;
     CREATE TRIGGER faces_count_update AFTER UPDATE OF person_id, photo_id ON faces
     WHEN old.person_id IS NOT new.person_id OR old.photo_id IS NOT new.photo_id BEGIN
-      UPDATE people SET
-        face_count = face_count - 1,
-        photo_count = photo_count - NOT EXISTS (
-          SELECT 1 FROM faces f WHERE f.person_id = old.person_id AND f.photo_id = old.photo_id)
-      WHERE id = old.person_id;
-      UPDATE people SET
-        face_count = face_count + 1,
-        photo_count = photo_count + NOT EXISTS (
-          SELECT 1 FROM faces f
-          WHERE f.person_id = new.person_id AND f.photo_id = new.photo_id AND f.id <> new.id)
-      WHERE id = new.person_id;
+      ${LEAVE_OLD_PERSON}
+      ${JOIN_NEW_PERSON}
     END;
   `,
 };
