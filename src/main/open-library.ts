@@ -49,7 +49,8 @@ export function openLibrary(location: LibraryLocation, options: OpenLibraryOptio
     faces: new FacesRepository(db),
     people: new PeopleRepository(db),
     clock: options.clock ?? systemClock,
-    createPool: options.createPool ?? ((workers) => createAnalysisPool({ workers })),
+    createPool:
+      options.createPool ?? ((workers) => createAnalysisPool({ workers, previewsDir: location.cacheDir })),
     cacheDir: location.cacheDir,
   });
 }

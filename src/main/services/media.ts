@@ -1,8 +1,20 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import sharp from 'sharp';
 import type { Box, MediaKind } from '../../common/api';
 import type { PhotoSource, ViewsRepository } from '../repositories/views';
+import {
+  FACE_QUALITY,
+  FACE_SIZE,
+  faceCropKey,
+  faceCropRegion,
+  mediaCacheFile,
+  PHOTO_MAX,
+  PHOTO_QUALITY,
+  THUMB_QUALITY,
+  THUMB_SIZE,
+  WEBP_EFFORT,
+  writeFileAtomically,
+} from '../vision/previews';
 
 /** An image ready to send: a file in the cache folder. */
 export interface MediaFile {
@@ -13,12 +25,6 @@ export interface MediaFile {
 export class MediaNotFoundError extends Error {
   override name = 'MediaNotFoundError';
 }
-
-const THUMB_SIZE = 256;
-const FACE_SIZE = 192;
-const PHOTO_MAX = 2048;
-/** Room around a face box, so a crop shows the head rather than a tight square of skin. */
-const FACE_MARGIN = 0.35;
 
 /**
  * Thumbnails, face crops and screen-sized photos, by id only. Each is made once with sharp, upright
@@ -46,20 +52,28 @@ export class MediaService {
       const face = this.views.faceSource(id);
       if (!face) throw new MediaNotFoundError(`No face #${id} in the library.`);
       const photo = indexed(face.photo);
-      const { x, y, width, height } = face.box;
-      const key = `${photo.contentHash}-${Math.round(x)}-${Math.round(y)}-${Math.round(width)}-${Math.round(height)}`;
-      return this.cached('face', key, () => faceCrop(photo.path, face.box));
+      return this.cached('face', faceCropKey(photo.contentHash, face.box), () =>
+        faceCrop(photo.path, face.box),
+      );
     }
     const photo = this.views.photoSource(id);
     if (!photo) throw new MediaNotFoundError(`No photo #${id} in the library.`);
     const ready = indexed(photo);
-    return kind === 'thumb'
-      ? this.cached('thumb', ready.contentHash, () => thumbnail(ready.path))
-      : this.cached('photo', ready.contentHash, () => screenSized(ready.path));
+    if (kind === 'thumb') return this.cached('thumb', ready.contentHash, () => thumbnail(ready.path));
+    try {
+      return await this.cached('photo', ready.contentHash, () => screenSized(ready.path));
+    } catch (error) {
+      // The file is out of reach (an unplugged drive): the thumbnail made at analysis stands in.
+      const thumb = mediaCacheFile(this.cacheDir, 'thumb', ready.contentHash);
+      if (error instanceof MediaNotFoundError && fs.existsSync(thumb)) {
+        return { file: thumb, contentType: 'image/webp' };
+      }
+      throw error;
+    }
   }
 
   private async cached(kind: MediaKind, key: string, make: () => Promise<Buffer>): Promise<MediaFile> {
-    const file = path.join(this.cacheDir, 'media', kind, key.slice(0, 2), `${key}.webp`);
+    const file = mediaCacheFile(this.cacheDir, kind, key);
     const result = { file, contentType: 'image/webp' };
     if (fs.existsSync(file)) return result;
     let pending = this.making.get(file);
@@ -92,17 +106,14 @@ async function writeAtomically(file: string, make: () => Promise<Buffer>): Promi
     }
     throw error;
   }
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await fs.promises.writeFile(temporary, data);
-  await fs.promises.rename(temporary, file);
+  await writeFileAtomically(file, data);
 }
 
 async function thumbnail(file: string): Promise<Buffer> {
   return sharp(file)
     .rotate()
     .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'outside', withoutEnlargement: true })
-    .webp({ quality: 78 })
+    .webp({ quality: THUMB_QUALITY, effort: WEBP_EFFORT })
     .toBuffer();
 }
 
@@ -110,29 +121,16 @@ async function screenSized(file: string): Promise<Buffer> {
   return sharp(file)
     .rotate()
     .resize(PHOTO_MAX, PHOTO_MAX, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 85 })
+    .webp({ quality: PHOTO_QUALITY })
     .toBuffer();
 }
 
 async function faceCrop(file: string, box: Box): Promise<Buffer> {
   const upright = await sharp(file).rotate().toBuffer({ resolveWithObject: true });
-  const { width: imageWidth, height: imageHeight } = upright.info;
-  const side = Math.max(box.width, box.height) * (1 + 2 * FACE_MARGIN);
-  const centreX = box.x + box.width / 2;
-  const centreY = box.y + box.height / 2;
-  const left = clamp(Math.round(centreX - side / 2), 0, imageWidth - 1);
-  const top = clamp(Math.round(centreY - side / 2), 0, imageHeight - 1);
-  const region = {
-    left,
-    top,
-    width: clamp(Math.round(side), 1, imageWidth - left),
-    height: clamp(Math.round(side), 1, imageHeight - top),
-  };
+  const region = faceCropRegion(box, 1, upright.info.width, upright.info.height);
   return sharp(upright.data)
     .extract(region)
     .resize(FACE_SIZE, FACE_SIZE, { fit: 'cover' })
-    .webp({ quality: 82 })
+    .webp({ quality: FACE_QUALITY, effort: WEBP_EFFORT })
     .toBuffer();
 }
-
-const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));

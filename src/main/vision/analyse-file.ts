@@ -1,6 +1,7 @@
 import { PhotoReadError } from './decode';
 import type { Sessions } from './models';
 import { analysePhoto, embedFaceAt } from './pipeline';
+import { writePreviews } from './previews';
 import { FileReadError, readPhotoFile } from './read-file';
 import type { AnalyseResult, AnalyseTask, EmbedBoxResult, EmbedBoxTask } from './task';
 
@@ -15,6 +16,23 @@ export async function analyseFile(task: AnalyseTask, sessions: Sessions): Promis
   }
   try {
     const analysis = await analysePhoto(file.bytes, sessions, task.options);
+    let previewWarning: string | null = null;
+    if (task.previewsDir) {
+      try {
+        await writePreviews({
+          cacheDir: task.previewsDir,
+          contentHash: file.contentHash,
+          file: file.bytes,
+          width: analysis.header.width,
+          height: analysis.header.height,
+          views: analysis.views,
+          faces: analysis.faces,
+        });
+      } catch (error) {
+        // The photo is analysed all the same; the media service makes its previews when first shown.
+        previewWarning = `could not cache its thumbnail (${error instanceof Error ? error.message : String(error)})`;
+      }
+    }
     return {
       ok: true,
       file: { ...file.facts, contentHash: file.contentHash },
@@ -22,7 +40,7 @@ export async function analyseFile(task: AnalyseTask, sessions: Sessions): Promis
       height: analysis.header.height,
       takenAt: analysis.header.takenAt,
       camera: analysis.header.camera,
-      warning: analysis.header.warning,
+      warning: joinWarnings(analysis.header.warning, previewWarning),
       faces: analysis.faces,
       timings: analysis.timings,
     };
@@ -46,3 +64,5 @@ export async function embedBoxInFile(task: EmbedBoxTask, sessions: Sessions): Pr
     throw error;
   }
 }
+
+const joinWarnings = (...warnings: (string | null)[]) => warnings.filter(Boolean).join('; ') || null;

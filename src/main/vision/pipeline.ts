@@ -6,6 +6,7 @@ import type { RgbImage } from './image';
 import { findLandmarks } from './landmarks';
 import type { Sessions } from './models';
 import { nonMaxSuppression, type ScoredBox } from './nms';
+import type { DecodedView } from './previews';
 import { findSmallFaces, TILE_SCALE, worthTiling } from './tiles';
 
 export interface PipelineOptions {
@@ -44,6 +45,8 @@ export interface PhotoAnalysis {
   header: PhotoHeader;
   faces: AnalysedFace[];
   timings: StageTimings;
+  /** The upright decodes made on the way (detector input, crop source): previews are cut from them. */
+  views: DecodedView[];
 }
 
 /**
@@ -99,7 +102,8 @@ export async function analysePhoto(
     boxes = nonMaxSuppression([...boxes, ...small], 0.5);
     lap('detect');
   }
-  if (boxes.length === 0) return { header, faces: [], timings };
+  const views: DecodedView[] = [{ image: fitted, scale: fittedScale }];
+  if (boxes.length === 0) return { header, faces: [], timings, views };
 
   // Crops come from a decode at least as detailed as the faces need, never from the 512 image
   // when that image is smaller than the photo and the faces are small.
@@ -109,6 +113,7 @@ export async function analysePhoto(
   if (wanted > fittedScale || fittedScale > 1) {
     source = await decodeScaled(file, header, wanted);
     sourceScale = source.width / header.width;
+    views.push({ image: source, scale: sourceScale });
   }
   lap('decode');
 
@@ -131,7 +136,7 @@ export async function analysePhoto(
     landmarks: landmarks[i],
     embedding: embeddings[i],
   }));
-  return { header, faces, timings };
+  return { header, faces, timings, views };
 }
 
 /**

@@ -34,7 +34,7 @@ export function defaultWorkerCount(): number {
 
 /** A pool of vision workers, one per core unless told otherwise; each runs one photo at a time. */
 export function createAnalysisPool(
-  options: { workers?: number; modelsDir?: string; workerFile?: string } = {},
+  options: { workers?: number; modelsDir?: string; workerFile?: string; previewsDir?: string } = {},
 ): AnalysisPool {
   const workers = options.workers ?? defaultWorkerCount();
   const piscina = new Piscina<VisionTask, AnalyseResult | EmbedBoxResult>({
@@ -47,7 +47,8 @@ export function createAnalysisPool(
   });
   return {
     workers,
-    analyse: (task) => piscina.run({ ...task, kind: 'analyse' }) as Promise<AnalyseResult>,
+    analyse: (task) =>
+      piscina.run({ previewsDir: options.previewsDir, ...task, kind: 'analyse' }) as Promise<AnalyseResult>,
     embedBox: (task) => piscina.run({ ...task, kind: 'embed-box' }) as Promise<EmbedBoxResult>,
     close: () => piscina.destroy(),
   };

@@ -5,6 +5,11 @@ export interface AnalyseTask {
   kind?: 'analyse';
   path: string;
   options: PipelineOptions;
+  /**
+   * The library's cache folder: when given, the worker also writes the photo's thumbnail and face
+   * crops there (see previews.ts), so the photo stays browsable while its drive is unplugged.
+   */
+  previewsDir?: string;
 }
 
 /** Embed one face at a box the user drew (the detector missed it). */

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ViewsRepository } from '../../../src/main/repositories/views';
+import { MediaNotFoundError, MediaService } from '../../../src/main/services/media';
+import { DEFAULT_PIPELINE } from '../../../src/main/vision/pipeline';
+import { createTestLibrary, type TestLibrary } from '../../support/library';
+
+// A 12-MP-class group photo is not among the fixtures; these cover several faces, EXIF rotation,
+// a grayscale photo, a small PNG the detector upscales, and a photo with no face.
+const PHOTOS = [
+  'groups/bbt4.jpg',
+  'misc/curie_exif6.jpg',
+  'people/amy/amy1.png',
+  'misc/landscape_waterfall.jpg',
+];
+
+let lib: TestLibrary;
+beforeEach(() => {
+  lib = createTestLibrary();
+});
+afterEach(() => lib.cleanup());
+
+const cacheDir = () => path.join(lib.dir, 'cache');
+
+async function pixels(file: string, size: number): Promise<Buffer> {
+  return sharp(file).resize(size, size, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer();
+}
+
+function meanDifference(a: Buffer, b: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
+  return sum / a.length;
+}
+
+describe('previews made during analysis', () => {
+  it('leave every photo and face browsable while its folder is offline', async () => {
+    lib.addPhotos(PHOTOS);
+    const library = lib.open();
+    await library.scan([lib.photosDir], { workers: 2, pipeline: DEFAULT_PIPELINE });
+    const photos = await library.listPhotos();
+    const faces = await library.listFaces();
+    expect(photos.filter((photo) => photo.status === 'indexed')).toHaveLength(PHOTOS.length);
+    expect(faces.length).toBeGreaterThanOrEqual(8);
+
+    // Nothing has been shown yet, and the drive goes away.
+    fs.renameSync(lib.photosDir, `${lib.photosDir}-unplugged`);
+    const media = new MediaService(new ViewsRepository(library.deps.db), cacheDir());
+
+    for (const photo of photos) {
+      const thumb = await media.get('thumb', photo.id);
+      const { width, height } = await sharp(thumb.file).metadata();
+      // The short side is 256 px, or the photo's own when smaller (never enlarged).
+      expect(Math.min(width!, height!)).toBe(Math.min(256, photo.width!, photo.height!));
+      expect(Math.abs(width! / height! - photo.width! / photo.height!)).toBeLessThan(0.02);
+      // The viewer's screen-sized image falls back to the thumbnail.
+      expect((await media.get('photo', photo.id)).file).toBe(thumb.file);
+    }
+    for (const face of faces) {
+      const crop = await media.get('face', face.id);
+      expect(await sharp(crop.file).metadata()).toMatchObject({ width: 192, height: 192 });
+    }
+  });
+
+  it('cuts the same face crops and thumbnails as the media service makes from the original', async () => {
+    lib.addPhotos(PHOTOS);
+    const library = lib.open();
+    await library.scan([lib.photosDir], { workers: 1, pipeline: DEFAULT_PIPELINE });
+    const media = new MediaService(new ViewsRepository(library.deps.db), cacheDir());
+    const made = async (get: () => Promise<{ file: string }>) => {
+      const { file } = await get();
+      const early = await pixels(file, 64);
+      fs.rmSync(file);
+      const late = await pixels((await get()).file, 64);
+      return meanDifference(early, late);
+    };
+    for (const face of await library.listFaces()) {
+      // A crop of another region or orientation differs by 30+ levels on average.
+      expect(await made(() => media.get('face', face.id))).toBeLessThan(6);
+    }
+    for (const photo of await library.listPhotos()) {
+      expect(await made(() => media.get('thumb', photo.id))).toBeLessThan(6);
+    }
+  });
+
+  it('without a cached thumbnail, an offline photo is a clear not-found', async () => {
+    lib.addPhotos(['misc/happy.jpg']);
+    const library = lib.open();
+    await library.scan([lib.photosDir], { workers: 1, pipeline: DEFAULT_PIPELINE });
+    const [photo] = await library.listPhotos();
+    // As for a library scanned before previews were made during analysis.
+    expect(fs.existsSync(path.join(cacheDir(), 'media', 'thumb'))).toBe(true);
+    fs.rmSync(path.join(cacheDir(), 'media'), { recursive: true });
+    fs.renameSync(lib.photosDir, `${lib.photosDir}-unplugged`);
+    const media = new MediaService(new ViewsRepository(library.deps.db), cacheDir());
+    await expect(media.get('photo', photo.id)).rejects.toThrow(MediaNotFoundError);
+    await expect(media.get('thumb', photo.id)).rejects.toThrow(/missing .*not connected/);
+  });
+});
