@@ -205,19 +205,23 @@ export function removeIfGone(
 ): RemovalResult {
   const { photos } = deps;
   const result: RemovalResult = { removed: [], moved: [] };
+  // Many copies of one file gone at once would otherwise check every twin's path once per copy.
+  const seen = new Map<string, boolean>();
+  const exists = (file: string) => {
+    let found = seen.get(file);
+    if (found === undefined) seen.set(file, (found = fs.existsSync(file)));
+    return found;
+  };
   deps.db.transaction(() => {
     for (const candidate of candidates) {
       const row = photos.knownAt(candidate.path);
-      if (!row || row.id !== candidate.id || fs.existsSync(candidate.path)) continue;
+      if (!row || row.id !== candidate.id || exists(candidate.path)) continue;
       const twin =
         row.contentHash === null
           ? undefined
           : photos
               .twins(row.id, row.contentHash)
-              .find(
-                (other) =>
-                  other.id > row.id && fs.existsSync(other.path) && !photos.hasUserDecisions(other.id),
-              );
+              .find((other) => other.id > row.id && exists(other.path) && !photos.hasUserDecisions(other.id));
       if (twin) {
         photos.delete(twin.id);
         photos.relocate(row.id, twin.folderId, twin.path, twin.size, twin.mtimeMs);
