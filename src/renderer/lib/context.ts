@@ -9,7 +9,8 @@ export interface AppContext {
   router: Router;
 }
 
-const KEY = Symbol('kindred');
+/** Exported for component tests, which mount a view with a context of their own. */
+export const APP_CONTEXT_KEY = Symbol('kindred');
 
-export const provideApp = (context: AppContext): AppContext => setContext(KEY, context);
-export const useApp = (): AppContext => getContext<AppContext>(KEY);
+export const provideApp = (context: AppContext): AppContext => setContext(APP_CONTEXT_KEY, context);
+export const useApp = (): AppContext => getContext<AppContext>(APP_CONTEXT_KEY);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PersonSummary } from '../../../src/common/api';
 import { PeopleState } from '../../../src/renderer/lib/state/people.svelte';
 import { fakeLibrary } from '../fake-library';
@@ -53,10 +53,26 @@ describe('PeopleState', () => {
     expect(people.mergeTarget?.id).toBe(3);
   });
 
-  it('names with merge allowed: typing a name someone has means it is them', async () => {
+  it('names a person; a new name is never a merge', async () => {
     const { api, library } = fakeLibrary({ listPeople: async () => PEOPLE });
     const people = new PeopleState(library);
-    await people.name(1, '  Ada ');
+    await people.load();
+    const ask = vi.fn(() => true);
+    await people.name(1, '  Grace   Hopper ', ask);
+    expect(ask).not.toHaveBeenCalled();
+    expect(api.namePerson).toHaveBeenCalledWith({ personId: 1, name: 'Grace Hopper', merge: false });
+  });
+
+  it("asks before a name someone already has merges them, and leaves everything as it was on 'no'", async () => {
+    const { api, library } = fakeLibrary({ listPeople: async () => PEOPLE });
+    const people = new PeopleState(library);
+    await people.load();
+    const no = vi.fn(() => false);
+    expect(await people.name(1, ' Ada ', no)).toBeNull();
+    expect(no).toHaveBeenCalledWith(expect.objectContaining({ id: 4, name: 'Ada' }));
+    expect(api.namePerson).not.toHaveBeenCalled();
+
+    expect(await people.name(1, 'Ada', () => true)).toBe('namePerson ok');
     expect(api.namePerson).toHaveBeenCalledWith({ personId: 1, name: 'Ada', merge: true });
   });
 });

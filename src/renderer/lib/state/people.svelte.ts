@@ -77,9 +77,28 @@ export class PeopleState {
     return result.message;
   }
 
-  /** Names a person; a name someone already has merges them (the user typed who it is). */
-  async name(personId: number, name: string): Promise<string> {
-    const result = await this.library.api.namePerson({ personId, name: name.trim(), merge: true });
+  /** The person shown here who already has this name (as the library compares names), if any. */
+  holderOf(name: string, exceptId?: number): PersonSummary | undefined {
+    const wanted = normalName(name);
+    return this.people.find((person) => person.id !== exceptId && person.name === wanted);
+  }
+
+  /**
+   * Names a person. A name someone else already has means "these are the same person": that is a
+   * merge, done only when `confirmMerge` agrees (null when it does not: nothing changed).
+   */
+  async name(
+    personId: number,
+    name: string,
+    confirmMerge: (holder: PersonSummary) => boolean | Promise<boolean>,
+  ): Promise<string | null> {
+    const holder = this.holderOf(name, personId);
+    if (holder && !(await confirmMerge(holder))) return null;
+    const result = await this.library.api.namePerson({
+      personId,
+      name: normalName(name),
+      merge: holder !== undefined,
+    });
     this.library.changed();
     await this.load();
     return result.message;
@@ -92,3 +111,6 @@ export class PeopleState {
     return result.message;
   }
 }
+
+/** Spaces as the library stores names: trimmed, runs of white space as one space. */
+const normalName = (name: string) => name.trim().replace(/\s+/g, ' ');
