@@ -165,6 +165,11 @@ export interface PhotoDetail {
   camera: string | null;
   status: PhotoStatus;
   error: string | null;
+  /**
+   * Its folder cannot be read now (an unplugged drive, an unmounted share): the photo's images are
+   * the previews Kindred cached, and its faces can still be named and corrected.
+   */
+  offline: boolean;
   faces: PhotoFace[];
 }
 

@@ -22,6 +22,7 @@ import type {
   TimelineMonth,
 } from '../../common/api';
 import { ViewsRepository } from '../repositories/views';
+import { isFolderOnline } from '../scanner/folder-state';
 import { DEFAULT_PIPELINE } from '../vision/pipeline';
 import { UserInputError } from './errors';
 import type { LibraryService } from './library';
@@ -109,7 +110,13 @@ export class AppApi implements LibraryApi {
   async getPhoto({ photoId }: { photoId: number }): Promise<PhotoDetail> {
     const photo = this.views.photo(photoId);
     if (!photo) throw new UserInputError(`No photo #${photoId} in the library.`);
-    return { ...photo, fileName: path.basename(photo.path), faces: this.views.photoFaces(photoId) };
+    return {
+      ...photo,
+      fileName: path.basename(photo.path),
+      // The library knows at least this photo there, so an empty root counts as unmounted.
+      offline: !isFolderOnline(photo.folder, 1),
+      faces: this.views.photoFaces(photoId),
+    };
   }
 
   async reviewGroups(): Promise<ReviewGroup[]> {

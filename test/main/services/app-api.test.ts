@@ -29,6 +29,7 @@ describe('AppApi over a scanned library', () => {
     const detail = await scanned.api.getPhoto({ photoId: photo.id });
     expect(detail).toMatchObject({ fileName: 'bbt3.jpg', folder: fs.realpathSync(scanned.lib.photosDir) });
     expect(detail.faces).toHaveLength(5);
+    expect(detail.offline).toBe(false);
     await expect(scanned.api.getPhoto({ photoId: 987654 })).rejects.toThrow(/No photo #987654/);
   });
 
@@ -52,6 +53,8 @@ describe('AppApi over a scanned library', () => {
     fs.renameSync(scanned.lib.photosDir, moved);
     try {
       expect((await scanned.api.listFolders())[0].online).toBe(false);
+      const [photo] = await scanned.api.listPhotos();
+      expect(await scanned.api.getPhoto({ photoId: photo.id })).toMatchObject({ offline: true });
     } finally {
       fs.renameSync(moved, scanned.lib.photosDir);
     }
