@@ -7,6 +7,7 @@ import {
   type Neighbour,
   type PersonFacts,
 } from '../people/grouping';
+import { searchOrder } from '../people/search-order';
 import { GROUPING } from '../people/thresholds';
 import { createVectorIndex, type VectorIndex } from '../people/vector-index';
 import type { FacesRepository } from '../repositories/faces';
@@ -61,10 +62,13 @@ class NeighbourTable {
     this.ids = new Int32Array(faceIds.length * k);
     this.distances = new Float32Array(faceIds.length * k);
     this.counts = new Uint8Array(faceIds.length);
+    // Similar faces back to back: the index's memory they visit is then still in the caches (the
+    // embeddings are read twice, which costs far less than the searches it speeds up).
+    const order = searchOrder(faceIds.length, (position) => faces.embedding(faceIds[position]));
     const batch = 4096;
     const vectors = new Float32Array(batch * 128);
     for (let start = 0; start < faceIds.length; start += batch) {
-      const chunk = faceIds.slice(start, start + batch);
+      const chunk = Array.from(order.subarray(start, start + batch), (position) => faceIds[position]);
       chunk.forEach((faceId, i) => vectors.set(faces.embedding(faceId), i * 128));
       const results = index.searchMany(vectors, chunk.length, k, maxDistance);
       results.forEach((neighbours, i) => {
