@@ -1,6 +1,7 @@
 import { PhotoReadError } from './decode';
 import type { Sessions } from './models';
 import { analysePhoto, embedFaceAt } from './pipeline';
+import { analyseRegions } from './photo-regions';
 import { FileReadError, readPhotoFile } from './read-file';
 import type { AnalyseResult, AnalyseTask, EmbedBoxResult, EmbedBoxTask } from './task';
 
@@ -15,6 +16,8 @@ export async function analyseFile(task: AnalyseTask, sessions: Sessions): Promis
   }
   try {
     const analysis = await analysePhoto(file.bytes, sessions, task.options);
+    const regions = await analyseRegions(task.path, file.bytes, analysis, sessions);
+    const warnings = [analysis.header.warning, regions.warning].filter((text) => text !== null);
     return {
       ok: true,
       file: { ...file.facts, contentHash: file.contentHash },
@@ -22,8 +25,9 @@ export async function analyseFile(task: AnalyseTask, sessions: Sessions): Promis
       height: analysis.header.height,
       takenAt: analysis.header.takenAt,
       camera: analysis.header.camera,
-      warning: analysis.header.warning,
+      warning: warnings.length > 0 ? warnings.join('; ') : null,
       faces: analysis.faces,
+      regions: regions.regions,
       timings: analysis.timings,
     };
   } catch (error) {
