@@ -102,7 +102,7 @@ function mergeRegions(
     throw new SidecarError(`the existing sidecar ${sidecar} has no rdf:RDF element; it was left unchanged`);
   }
   const description = regionsDescription(regions, uprightSize, orientation, others.join(''));
-  text = `${text.slice(0, closing)}${description}\n ${text.slice(closing)}`;
+  text = `${text.slice(0, closing).trimEnd()}${description}\n ${text.slice(closing)}`;
   // What was written must read back as what was meant, or nothing is written.
   const check = readFaceRegions(text, orientation, `merged sidecar ${path.basename(sidecar)}`);
   if (check.warning || check.regions.length !== regions.length) {

@@ -143,7 +143,7 @@ describe('XMP face regions read at scan', () => {
       (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`,
     ).join('')}]>${xmpDocument(`<dc:title>&lol9;</dc:title>${region}`).replace(/^<\?xpacket[^>]*>/, '')}`;
     fs.writeFileSync(laughs, embedXmpInJpeg(fs.readFileSync(laughs), bomb));
-    fs.writeFileSync(path.join(lib.photosDir, 'broken.xmp'), xmpDocument(region).replace('</rdf:RDF>', ''));
+    fs.writeFileSync(broken.replace(/\.jpg$/, '.xmp'), xmpDocument(region).replace('</rdf:RDF>', ''));
 
     const library = lib.open({ clock: fixedClock() });
     const report = await library.scan([lib.photosDir], scanOptions);

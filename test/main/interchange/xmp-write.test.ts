@@ -19,7 +19,7 @@ import {
 import type { SidecarReport } from '../../../src/main/services/sidecars';
 import { DEFAULT_PIPELINE } from '../../../src/main/vision/pipeline';
 import { kindred } from '../../support/cli';
-import { fixture, tempDir } from '../../support/fixtures';
+import { tempDir } from '../../support/fixtures';
 import { createTestLibrary, fixedClock, type TestLibrary } from '../../support/library';
 
 const scanOptions = { workers: 2, pipeline: DEFAULT_PIPELINE };
