@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isPhotoPath, PHOTO_EXTENSIONS } from '../scanner/walk';
 import { readFaceRegions, type RegionsReading } from './xmp-regions';
 import { MAX_XMP_BYTES } from './xmp-tree';
 
@@ -14,6 +15,21 @@ export function sidecarCandidates(photoPath: string): string[] {
 }
 
 type Sidecar = { bytes: Buffer } | { tooLarge: number } | undefined;
+
+export function isSidecarPath(filePath: string): boolean {
+  return path.extname(filePath).toLowerCase() === '.xmp';
+}
+
+/** The photo paths a sidecar may belong to (the inverse of sidecarCandidates). */
+export function photosOfSidecar(sidecar: string): string[] {
+  const stem = sidecar.slice(0, -path.extname(sidecar).length);
+  // photo.jpg.xmp names its photo; photo.xmp may go with photo.jpg, photo.png, photo.JPG…
+  if (isPhotoPath(stem)) return [stem];
+  return [...PHOTO_EXTENSIONS].flatMap((extension) => [
+    `${stem}${extension}`,
+    `${stem}${extension.toUpperCase()}`,
+  ]);
+}
 
 async function readSidecar(file: string): Promise<Sidecar> {
   let handle: fs.FileHandle;
