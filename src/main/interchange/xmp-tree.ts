@@ -8,6 +8,12 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** A packet larger than this is not read: real region packets are a few kilobytes. */
 export const MAX_XMP_BYTES = 2 * 1024 * 1024;
+/**
+ * Nor one with more tags or attributes than this (counted before parsing): two megabytes of empty
+ * tags took the parser 3–4 s, a packet at this limit about 0.3 s (docs/xmp.md). Catalogue sidecars
+ * with full edit histories stay in the low thousands.
+ */
+export const MAX_XMP_NODES = 10_000;
 
 export const NS = {
   rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
@@ -81,19 +87,38 @@ export function parseXmp(packet: string | Buffer): Element {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
     throw new XmpRejected('it declares a DOCTYPE or entities, which Kindred never reads in XMP');
   }
+  const elements = countMatches(text, /</g);
+  const attributes = countMatches(text, /=\s*["']/g);
+  if (elements > MAX_XMP_NODES || attributes > MAX_XMP_NODES) {
+    throw new XmpRejected(
+      `it has ${Math.max(elements, attributes)} XML tags or attributes, over Kindred's limit of ${MAX_XMP_NODES} for XMP`,
+    );
+  }
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
-    throw new XmpRejected(`it is not well-formed XML (${valid.err.msg} at line ${valid.err.line})`);
+    throw new XmpRejected(`it is not well-formed XML (${brief(valid.err.msg)} at line ${valid.err.line})`);
   }
   let nodes: OrderedNode[];
   try {
     nodes = PARSER.parse(text) as OrderedNode[];
   } catch (error) {
-    throw new XmpRejected(`it is not well-formed XML (${(error as Error).message})`);
+    throw new XmpRejected(`it is not well-formed XML (${brief((error as Error).message)})`);
   }
   const root: Element = { name: '#document', attributes: new Map(), children: [], text: '' };
   root.children = resolve(nodes, new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]));
   return root;
+}
+
+function countMatches(text: string, pattern: RegExp): number {
+  let count = 0;
+  for (pattern.lastIndex = 0; pattern.exec(text);) count++;
+  return count;
+}
+
+/** The parser's messages can quote a whole stack of tags: the warning is shown to the user. */
+function brief(message: string): string {
+  const line = message.replace(/\s+/g, ' ').trim();
+  return line.length > 120 ? `${line.slice(0, 117)}…` : line;
 }
 
 function resolve(nodes: OrderedNode[], scope: Map<string, string>): Element[] {
@@ -102,10 +127,12 @@ function resolve(nodes: OrderedNode[], scope: Map<string, string>): Element[] {
     const tag = Object.keys(node).find((key) => key !== ':@');
     if (!tag || tag === '#text' || tag.startsWith('?') || tag === '#comment') continue;
     const raw = node[':@'] ?? {};
-    const inner = new Map(scope);
+    // A copy of the scope only where namespaces are declared (a few elements of a packet).
+    let inner = scope;
     for (const [name, value] of Object.entries(raw)) {
-      if (name === 'xmlns') inner.set('', value);
-      else if (name.startsWith('xmlns:')) inner.set(name.slice(6), value);
+      if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
+      if (inner === scope) inner = new Map(scope);
+      inner.set(name === 'xmlns' ? '' : name.slice(6), value);
     }
     const attributes = new Map<string, string>();
     for (const [name, value] of Object.entries(raw)) {

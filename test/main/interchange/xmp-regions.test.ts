@@ -85,6 +85,11 @@ describe('reading regions', () => {
       ['', /not well-formed|no regions/],
       [Buffer.alloc(3 * 1024 * 1024, 0x20), /over Kindred's limit/],
       [Buffer.from([0xff, 0xfe, 0x00, 0x3c]), /not well-formed/],
+      ['<a>'.repeat(200_000), /over Kindred's limit of 10000/],
+      [
+        `<a ${Array.from({ length: 12_000 }, (_, i) => `x${i}="1"`).join(' ')}/>`,
+        /over Kindred's limit of 10000/,
+      ],
     ];
     for (const [packet, why] of cases) {
       const reading = readFaceRegions(packet, 1, 'test');
