@@ -280,6 +280,17 @@ program
   });
 
 program
+  .command('sidecars')
+  .description('write XMP sidecars (face regions) beside the originals of photos with named faces')
+  .addOption(libraryOption())
+  .option('--person <person>', 'only photos with this person (id or name; repeat for several)', collect, [])
+  .option('--json', 'print a JSON array')
+  .action(async (options: { library?: string; json?: boolean; person: string[] }) => {
+    const { runSidecars } = await import('./commands/sidecars');
+    process.exitCode = await runSidecars(options);
+  });
+
+program
   .command('serve')
   .description('open the library in a browser: serves the app on 127.0.0.1 and prints its address')
   .option('--port <n>', 'port to listen on (default: any free port)')

@@ -93,6 +93,7 @@ export class FacesRepository {
   private readonly tombstoneStmt;
   private readonly deleteStmt;
   private readonly listSql: string;
+  private readonly ofPhotoStmt;
   private readonly suggestionsStmt;
   private readonly suggestionsForPersonStmt;
   private readonly db: LibraryDatabase;
@@ -197,6 +198,7 @@ export class FacesRepository {
        SELECT photo_id, x, y, width, height, ? FROM faces WHERE id = ?`,
     );
     this.deleteStmt = db.prepare(`DELETE FROM faces WHERE id = ?`);
+    this.ofPhotoStmt = db.prepare(`SELECT id, x, y, width, height FROM faces WHERE photo_id = ? ORDER BY id`);
     this.listSql = `
       SELECT f.id, p.path AS photo, f.x, f.y, f.width, f.height, f.score,
              f.person_id AS personId, pe.name AS personName`;
@@ -254,6 +256,16 @@ export class FacesRepository {
       for (const personId of match.coverOf) this.carryCoverStmt.run(id, personId);
     }
     return ids;
+  }
+
+  /** The faces of one photo with their boxes (upright pixels). */
+  ofPhoto(photoId: number): { id: number; box: Box }[] {
+    return (this.ofPhotoStmt.all(photoId) as ({ id: number } & Box)[]).map(({ id, ...box }) => ({ id, box }));
+  }
+
+  /** The boxes of the faces the user deleted from a photo as "not a face". */
+  tombstonesOf(photoId: number): Box[] {
+    return this.tombstonesStmt.all(photoId) as Box[];
   }
 
   /** A face the user drew: analysed like any other, kept through re-analysis of its photo. */

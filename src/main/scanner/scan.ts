@@ -1,7 +1,9 @@
 import type { Clock } from '../clock';
 import type { LibraryDatabase } from '../db/open';
 import type { FacesRepository } from '../repositories/faces';
+import { applyRegions } from '../interchange/apply-regions';
 import type { FolderRow, FoldersRepository } from '../repositories/folders';
+import type { PeopleRepository } from '../repositories/people';
 import type { PendingPhoto, PhotosRepository } from '../repositories/photos';
 import type { AnalysisPool } from '../vision/pool';
 import type { PipelineOptions, StageTimings } from '../vision/pipeline';
@@ -43,6 +45,8 @@ export interface ScanDependencies {
   folders: FoldersRepository;
   photos: PhotosRepository;
   faces: FacesRepository;
+  /** Names read from photos' XMP face regions become people (see interchange/apply-regions). */
+  people: PeopleRepository;
   pool: AnalysisPool;
   clock: Clock;
 }
@@ -110,7 +114,7 @@ export async function scanFolders(
     });
   report();
   await analysePending(
-    { db, photos: deps.photos, faces: deps.faces, pool, clock },
+    { db, photos: deps.photos, faces: deps.faces, people: deps.people, pool, clock },
     queue,
     pipeline,
     summary,
@@ -236,6 +240,8 @@ class BatchWriter {
             now,
           );
           this.deps.faces.replaceForPhoto(photoId, result.faces, now);
+          // After the faces, so that regions match them as stored (decisions carried over included).
+          applyRegions(this.deps, photoId, result.regions, now);
         } else {
           this.deps.photos.storeFailure(photoId, result.error, now, result.file ?? undefined);
           this.deps.faces.replaceForPhoto(photoId, [], now);

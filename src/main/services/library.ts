@@ -15,6 +15,7 @@ import type { FacesRepository } from '../repositories/faces';
 import type { FoldersRepository } from '../repositories/folders';
 import type { PeopleRepository } from '../repositories/people';
 import type { PhotosRepository } from '../repositories/photos';
+import { isSidecarPath, photosOfSidecar } from '../interchange/read-regions';
 import { isFolderOnline } from '../scanner/folder-state';
 import {
   reconcileFolder,
@@ -184,6 +185,25 @@ export class LibraryService implements Pick<LibraryApi, 'listPhotos' | 'listFace
     if (queue.length > 0)
       await analysePending({ ...this.deps, pool: pool() }, queue, pipeline, tally, onWritten);
     return { taken: queue.length, lastId: queue.at(-1)?.id ?? afterId };
+  }
+
+  /**
+   * Photos whose XMP sidecar is among `changedPaths` (it appeared, changed or went) are queued to
+   * be analysed again, which applies its face regions (the watcher calls this; a scan does not
+   * look at sidecars of unchanged photos). Returns the photos queued.
+   */
+  requeueForSidecars(changedPaths: readonly string[]): { id: number; path: string }[] {
+    const queued = new Map<number, { id: number; path: string }>();
+    for (const sidecar of changedPaths) {
+      if (!isSidecarPath(sidecar)) continue;
+      for (const photoPath of photosOfSidecar(sidecar)) {
+        const known = this.deps.photos.knownAt(photoPath);
+        if (!known || known.status !== 'indexed' || queued.has(known.id)) continue;
+        this.deps.photos.markPending(known.id, known.size, known.mtimeMs);
+        queued.set(known.id, { id: known.id, path: known.path });
+      }
+    }
+    return [...queued.values()];
   }
 
   markFolderScanned(folderId: number): void {

@@ -1,6 +1,7 @@
 import { PhotoReadError } from './decode';
 import type { Sessions } from './models';
 import { analysePhoto, embedFaceAt } from './pipeline';
+import { analyseRegions } from './photo-regions';
 import { writePreviews } from './previews';
 import { FileReadError, readPhotoFile } from './read-file';
 import type { AnalyseResult, AnalyseTask, EmbedBoxResult, EmbedBoxTask } from './task';
@@ -33,6 +34,7 @@ export async function analyseFile(task: AnalyseTask, sessions: Sessions): Promis
         previewWarning = `could not cache its thumbnail (${error instanceof Error ? error.message : String(error)})`;
       }
     }
+    const regions = await analyseRegions(task.path, file.bytes, analysis, sessions);
     return {
       ok: true,
       file: { ...file.facts, contentHash: file.contentHash },
@@ -40,8 +42,9 @@ export async function analyseFile(task: AnalyseTask, sessions: Sessions): Promis
       height: analysis.header.height,
       takenAt: analysis.header.takenAt,
       camera: analysis.header.camera,
-      warning: joinWarnings(analysis.header.warning, previewWarning),
+      warning: joinWarnings(analysis.header.warning, regions.warning, previewWarning),
       faces: analysis.faces,
+      regions: regions.regions,
       timings: analysis.timings,
     };
   } catch (error) {

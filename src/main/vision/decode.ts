@@ -21,6 +21,10 @@ export interface PhotoHeader {
   camera: string | null;
   /** Something odd that did not stop indexing (unreadable EXIF), or null. */
   warning: string | null;
+  /** EXIF orientation (1–8) as stored; 1 when the file has none. */
+  orientation: number;
+  /** The embedded XMP packet, when the file has one (face regions are read from it). */
+  xmp?: Buffer;
 }
 
 const SHARP_OPTIONS = { failOn: 'error', limitInputPixels: MAX_PIXELS, sequentialRead: true } as const;
@@ -110,7 +114,16 @@ export async function readPhotoHeader(file: Buffer): Promise<PhotoHeader> {
       warning = `EXIF metadata is unreadable (${error instanceof Error ? error.message : String(error)}); date taken unknown`;
     }
   }
-  return { format, width: swap ? height : width, height: swap ? width : height, takenAt, camera, warning };
+  return {
+    format,
+    width: swap ? height : width,
+    height: swap ? width : height,
+    takenAt,
+    camera,
+    warning,
+    orientation: metadata.orientation ?? 1,
+    ...(metadata.xmp ? { xmp: metadata.xmp } : {}),
+  };
 }
 
 /**

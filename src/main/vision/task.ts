@@ -24,6 +24,18 @@ export type VisionTask = AnalyseTask | EmbedBoxTask;
 export type EmbedBoxResult =
   { ok: true; face: AnalysedFace; width: number; height: number } | { ok: false; error: string };
 
+/** A named face region read from the photo's XMP (embedded or sidecar). */
+export interface AnalysedRegion {
+  name: string;
+  /** Upright photo pixels, like face boxes. */
+  box: { x: number; y: number; width: number; height: number };
+  /**
+   * The face embedded at the region's box when no detected face matched it (the writer stores it
+   * as a drawn face); null when a detected face matched, or when the box could not be embedded.
+   */
+  face: AnalysedFace | null;
+}
+
 export interface FileFacts {
   size: number;
   mtimeMs: number;
@@ -39,6 +51,8 @@ export type AnalyseResult =
       camera: string | null;
       warning: string | null;
       faces: AnalysedFace[];
+      /** Named face regions from XMP, to be matched to the stored faces by the writer. */
+      regions: AnalysedRegion[];
       timings: StageTimings;
     }
   | {

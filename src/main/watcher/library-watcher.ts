@@ -4,6 +4,7 @@ import { FSWatcher } from 'chokidar';
 import { isFolderOnline } from '../scanner/folder-state';
 import { isHiddenInside, isInside } from '../scanner/reconcile';
 import type { WrittenPhoto } from '../scanner/scan';
+import { isSidecarPath } from '../interchange/read-regions';
 import { isPhotoPath, type WalkedFile } from '../scanner/walk';
 import type { LibraryService } from '../services/library';
 import { DEFAULT_PIPELINE, type PipelineOptions } from '../vision/pipeline';
@@ -257,7 +258,7 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
       // that folder's raw events. Polling has to look at each photo file.
       ignored: (candidate, stats) =>
         isHiddenInside(candidate, root) ||
-        (stats?.isFile() === true && (!polling || !isPhotoPath(candidate))),
+        (stats?.isFile() === true && (!polling || !(isPhotoPath(candidate) || isSidecarPath(candidate)))),
     });
     folder.fsw = fsw;
     fsw.on('all', (_event, changed) => this.markDirty(folder, changed));
@@ -421,6 +422,9 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
 
   private async applyFolderChanges(folder: WatchedFolder): Promise<void> {
     const scopes = folder.whole ? [folder.path] : collapseScopes([...folder.dirty]);
+    // A sidecar that appeared or changed brings face regions: its photo is analysed again.
+    // (Not on a whole-folder comparison: sidecars of unchanged photos are read when they change.)
+    const sidecars = folder.whole ? [] : [...folder.dirty].filter(isSidecarPath);
     const whole = folder.whole;
     folder.dirty.clear();
     folder.whole = false;
@@ -445,7 +449,9 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
     for (const { from, to } of result.moved) this.emit('change', { kind: 'moved', from, to });
     for (const { id } of result.added) this.reasons.set(id, 'added');
     for (const { id } of result.changed) this.reasons.set(id, 'changed');
-    if (result.added.length + result.changed.length > 0) {
+    const requeued = this.library.requeueForSidecars(sidecars);
+    for (const { id } of requeued) this.reasons.set(id, 'changed');
+    if (result.added.length + result.changed.length + requeued.length > 0) {
       this.needsIndexing = true;
       // New rows may have ids below the slice cursor (a photo queued again): start over.
       this.lastIndexedId = 0;

@@ -248,16 +248,19 @@ describe('damaged metadata, intact pixels → indexed', () => {
     },
   );
 
-  it('corrupt XMP (its packet replaced by noise): indexed normally', async () => {
-    // curie_upright.jpg carries MWG face regions in XMP; Kindred does not read them yet, so
-    // damaged XMP must not matter at all.
+  it('corrupt XMP (its packet replaced by noise): indexed normally, with a warning that its regions were ignored', async () => {
+    // curie_upright.jpg carries MWG face regions in XMP: damaged, they are reported and skipped
+    // (docs/xmp.md); the photo and its faces are indexed as if it had none.
     const bytes = Buffer.from(readFixture('misc/curie_upright.jpg'));
     const { start, end } = app1Payload(bytes, XMP_SIGNATURE);
     garbage(end - start - XMP_SIGNATURE.length).copy(bytes, start + XMP_SIGNATURE.length);
     const xmp = (await sharp(bytes).metadata()).xmp;
     expect(xmp?.toString('latin1')).not.toContain('<x:xmpmeta');
     const result = await expectIndexed(write('xmp-damaged.jpg', bytes));
-    expect(result.warning).toBeNull();
+    expect(result.warning).toMatch(
+      /^face regions in the embedded XMP were ignored: it is not well-formed XML/,
+    );
+    expect(result.regions).toEqual([]);
     expect([result.width, result.height]).toEqual([840, 700]);
     expect(result.faces).toHaveLength(2);
   });
