@@ -280,6 +280,24 @@ program
   });
 
 program
+  .command('export')
+  .description('write upright JPEG copies of photos with every face boxed and named')
+  .requiredOption('--out <dir>', 'output folder (created when missing; outside the library folders)')
+  .option('--person <person>', 'photos with this person (id or name; repeat: all of them)', collect, [])
+  .option('--any', 'with several --person: photos with any of them')
+  .option('--photo <photo>', 'this photo too (id or path; repeatable)', collect, [])
+  .option('--unnamed', 'also box faces without a name, labelled "?"')
+  .option('--max-size <px>', 'longest side of the copies in pixels (default: the photo’s own size)')
+  .option('--quality <q>', 'JPEG quality, 1–100 (default 90)')
+  .option('--csv', 'also write faces.csv in the output folder')
+  .option('--json', 'also write faces.json in the output folder')
+  .addOption(libraryOption())
+  .action(async (options) => {
+    const { runExport } = await import('./commands/export');
+    process.exitCode = await runExport(options);
+  });
+
+program
   .command('serve')
   .description('open the library in a browser: serves the app on 127.0.0.1 and prints its address')
   .option('--port <n>', 'port to listen on (default: any free port)')

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type {
   Box,
   ChangeResult,
+  ExportRequest,
+  ExportResult,
   FaceQuery,
   FaceSummary,
   FolderError,
@@ -24,6 +26,7 @@ import type {
 import { ViewsRepository } from '../repositories/views';
 import { DEFAULT_PIPELINE } from '../vision/pipeline';
 import { UserInputError } from './errors';
+import { ExportService } from './export';
 import type { LibraryService } from './library';
 import { ScanJobs } from './scan-jobs';
 
@@ -255,6 +258,12 @@ export class AppApi implements LibraryApi {
 
   async scanState(): Promise<ScanState | null> {
     return this.scans.state;
+  }
+
+  async exportPhotos(request: ExportRequest): Promise<ExportResult> {
+    return new ExportService(this.library).export(request, (done, total) =>
+      this.emit({ type: 'export-progress', done, total }),
+    );
   }
 
   /** Resolves when no scan is running (the server waits for it before closing the library). */
