@@ -1,5 +1,6 @@
 import type { Box, PhotoStatus } from '../../common/api';
 import type { LibraryDatabase } from '../db/open';
+import { blobToFloats } from './blobs';
 import { photoIdsWithPeople } from './photos';
 
 /** A photo as an export needs it. */
@@ -29,6 +30,8 @@ export class ExportsRepository {
   private readonly namesStmt;
   private readonly withNamedFacesStmt;
   private readonly withFacesStmt;
+  private readonly underStmt;
+  private readonly embeddingsStmt;
 
   constructor(private readonly db: LibraryDatabase) {
     this.photoStmt = db.prepare(
@@ -38,6 +41,14 @@ export class ExportsRepository {
       `SELECT f.id, f.x, f.y, f.width, f.height, f.score, f.person_id AS personId, pe.name AS personName
        FROM faces f LEFT JOIN people pe ON pe.id = f.person_id
        WHERE f.photo_id = ? ORDER BY f.x, f.id`,
+    );
+    // A range over the unique path index, as PhotosRepository.knownUnder.
+    this.underStmt = db.prepare(
+      `SELECT id, path, taken_at AS takenAt, width, height, status, error FROM photos
+       WHERE path >= ? AND path < ? ORDER BY path`,
+    );
+    this.embeddingsStmt = db.prepare(
+      `SELECT id, x, y, width, height, embedding FROM faces WHERE photo_id = ? ORDER BY x, id`,
     );
     this.namesStmt = db.prepare(`SELECT id, path FROM photos`);
     this.withNamedFacesStmt = db
@@ -58,6 +69,19 @@ export class ExportsRepository {
   faces(photoId: number): ExportFace[] {
     return (this.facesStmt.all(photoId) as (Box & Omit<ExportFace, 'box'>)[]).map(
       ({ x, y, width, height, ...face }) => ({ ...face, box: { x, y, width, height } }),
+    );
+  }
+
+  /** The photos inside `dir` (no trailing separator), by path. */
+  photosUnder(dir: string, separator: string): (ExportPhoto & { error: string | null })[] {
+    const after = String.fromCharCode(separator.charCodeAt(0) + 1);
+    return this.underStmt.all(dir + separator, dir + after) as (ExportPhoto & { error: string | null })[];
+  }
+
+  /** A photo's faces with their embeddings, left to right. */
+  facesWithEmbeddings(photoId: number): { id: number; box: Box; embedding: Float32Array }[] {
+    return (this.embeddingsStmt.all(photoId) as (Box & { id: number; embedding: Buffer })[]).map(
+      ({ id, embedding, ...box }) => ({ id, box, embedding: blobToFloats(embedding) }),
     );
   }
 
