@@ -341,8 +341,11 @@ export const ALL_METHODS_LISTED: MissingMethods extends never ? true : never = t
 export interface KindredBridge extends LibraryApi {
   /** Calls `listener` with every event until the returned function is called. */
   subscribe(listener: (event: LibraryEvent) => void): () => void;
-  /** The native folder dialog: in the Electron app only; browser mode asks for a typed path. */
-  chooseFolder?: () => Promise<string | null>;
+  /**
+   * The native folder dialog: in the Electron app only; browser mode asks for a typed path.
+   * 'export' asks for a folder to write copies to (one can be created there).
+   */
+  chooseFolder?: (purpose?: 'photos' | 'export') => Promise<string | null>;
 }
 
 /** The kinds of image the media endpoints serve, always by id. */

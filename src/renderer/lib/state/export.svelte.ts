@@ -31,7 +31,7 @@ export class ExportState {
   }
 
   async choose(): Promise<void> {
-    const chosen = await this.library.api.chooseFolder?.();
+    const chosen = await this.library.api.chooseFolder?.('export');
     if (chosen) this.outDir = chosen;
   }
 
