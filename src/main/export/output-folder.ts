@@ -19,6 +19,8 @@ export function prepareOutputFolder(folder: string, forbidden: readonly string[]
     );
   }
   const wanted = path.resolve(cwd ?? '/', folder);
+  // Checked before anything is created, so a refused folder is not left behind among the photos.
+  refuseInside(realPathOfAncestor(wanted), wanted, forbidden);
   try {
     fs.mkdirSync(wanted, { recursive: true });
   } catch (error) {
@@ -36,6 +38,11 @@ export function prepareOutputFolder(folder: string, forbidden: readonly string[]
   } catch {
     throw new OutputFolderError(`Cannot write to ${wanted}. Choose a folder you can write to.`);
   }
+  refuseInside(real, wanted, forbidden);
+  return real;
+}
+
+function refuseInside(real: string, wanted: string, forbidden: readonly string[]): void {
   for (const root of forbidden) {
     const realRoot = realPathOrSelf(root);
     if (real === realRoot || real.startsWith(realRoot + path.sep)) {
@@ -45,7 +52,19 @@ export function prepareOutputFolder(folder: string, forbidden: readonly string[]
       );
     }
   }
-  return real;
+}
+
+/** The real path of `wanted`, through its nearest existing ancestor when it does not exist yet. */
+function realPathOfAncestor(wanted: string): string {
+  const missing: string[] = [];
+  for (let dir = wanted; ; dir = path.dirname(dir)) {
+    try {
+      return path.join(fs.realpathSync(dir), ...missing.reverse());
+    } catch {
+      if (path.dirname(dir) === dir) return wanted;
+      missing.push(path.basename(dir));
+    }
+  }
 }
 
 function realPathOrSelf(candidate: string): string {

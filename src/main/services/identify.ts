@@ -103,8 +103,7 @@ export async function identify(library: LibraryService, request: IdentifyRequest
     }
     known.push({ name, embedding: faces[0].embedding });
     photosPerPerson.set(name, (photosPerPerson.get(name) ?? 0) + 1);
-    // A name that is only digits would be read as a person id by move.
-    if (!/^\d+$/.test(name.trim())) library.people.move([String(faces[0].id)], name);
+    nameInLibrary(library, faces[0].id, name);
   }
   for (const name of new Set(
     repository.photosUnder(knownDir, path.sep).map((p) => knownPersonName(knownDir, p.path)),
@@ -172,6 +171,20 @@ export async function identify(library: LibraryService, request: IdentifyRequest
     outDir,
     results,
   };
+}
+
+/**
+ * Records in the library that this face is `name`: the unnamed person grouping put it with gets
+ * the name (merged into a person who already has it), so their other faces are named too; a face
+ * grouped with someone else is moved to `name`. A name of digits only is left out (it would be
+ * read as a person id).
+ */
+function nameInLibrary(library: LibraryService, faceId: number, name: string): void {
+  if (/^\d+$/.test(name.trim())) return;
+  const face = library.deps.faces.get(faceId);
+  const person = face?.personId == null ? undefined : library.deps.people.get(face.personId);
+  if (person && person.name === null) library.people.name(String(person.id), name, { merge: true });
+  else if (!person || person.name !== name) library.people.move([String(faceId)], name);
 }
 
 /** The known person whose closest face is nearest. */
