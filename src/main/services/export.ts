@@ -59,11 +59,12 @@ export class ExportService {
 
   async export(request: ExportRequest, onProgress?: ExportProgressListener): Promise<ExportResult> {
     const copyOptions = checkCopyOptions(request);
+    // The selection first: a photo that is not there is refused before any folder is created.
+    const photos = this.select(request);
     const outDir = prepareOutputFolder(
       request.outDir,
       this.library.deps.folders.all().map((folder) => folder.path),
     );
-    const photos = this.select(request);
     const names = copyFileNames(this.repository.allFileNames());
     const faces = new Map<number, ExportFace[]>();
     const jobs: CopyJob[] = photos.map((photo) => {
