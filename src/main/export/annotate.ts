@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import type { Box } from '../../common/api';
 import { finishCopy, type DrawnFace } from './finish-copy';
-import type { LabelFont } from './label-font';
-import { placeLabels, type Rect } from './label-layout';
+import type { LabelFont, TextOutline } from './label-font';
+import { overlapArea, placeLabels, type Rect } from './label-layout';
 
 /** A face to box on a copy: its box in upright pixels of the original photo, and its label. */
 export interface FaceToDraw {
@@ -99,13 +99,42 @@ export function drawingSizes(frame: { width: number; height: number }): {
   };
 }
 
-/** The overlay: boxes (with a dark halo, so they show on light and dark photos), then labels. */
-export function facesSvg(
+/** A label: where it goes, its text, and the room around the text. */
+export interface PlacedLabel {
+  rect: Rect;
+  text: TextOutline;
+  padding: number;
+}
+
+/** Labels are never set smaller than this, even when a tiny copy has many faces. */
+const MIN_FONT_SIZE = 6;
+
+/**
+ * Each face's label: its text outline and where it goes (see placeLabels). When a small copy
+ * has too many faces for labels of the usual size to fit apart, the text is set smaller until
+ * they do, since labels over each other could not be read at all.
+ */
+export function layoutLabels(
   frame: { width: number; height: number },
   faces: readonly FaceToDraw[],
   font: LabelFont,
-): string {
-  const { fontSize, lineWidth, padding } = drawingSizes(frame);
+): PlacedLabel[] {
+  const sizes = drawingSizes(frame);
+  for (let fontSize = sizes.fontSize; ; fontSize = Math.max(MIN_FONT_SIZE, fontSize * 0.85)) {
+    const padding = Math.max(2, Math.round(fontSize * 0.25));
+    const labels = layoutAt(frame, faces, font, fontSize, padding, sizes.lineWidth);
+    if (fontSize <= MIN_FONT_SIZE || !anyOverlap(labels.map((label) => label.rect))) return labels;
+  }
+}
+
+function layoutAt(
+  frame: { width: number; height: number },
+  faces: readonly FaceToDraw[],
+  font: LabelFont,
+  fontSize: number,
+  padding: number,
+  gap: number,
+): PlacedLabel[] {
   const texts = faces.map((face) => {
     const text = face.name ?? UNNAMED_LABEL;
     let outline = font.outline(text, fontSize);
@@ -114,15 +143,30 @@ export function facesSvg(
     if (outline.width > room && room > 0) outline = font.outline(text, (fontSize * room) / outline.width);
     return outline;
   });
-  const labels = placeLabels(
+  const rects = placeLabels(
     frame,
     faces.map((face, index) => ({
       box: face.box,
       width: Math.min(frame.width, texts[index].width + 2 * padding),
       height: Math.min(frame.height, texts[index].ascent + texts[index].descent + 2 * padding),
     })),
-    lineWidth,
+    gap,
   );
+  return rects.map((rect, index) => ({ rect, text: texts[index], padding }));
+}
+
+function anyOverlap(rects: readonly Rect[]): boolean {
+  return rects.some((a, i) => rects.slice(i + 1).some((b) => overlapArea(a, b) > 0));
+}
+
+/** The overlay: boxes (with a dark halo, so they show on light and dark photos), then labels. */
+export function facesSvg(
+  frame: { width: number; height: number },
+  faces: readonly FaceToDraw[],
+  font: LabelFont,
+): string {
+  const { lineWidth } = drawingSizes(frame);
+  const labels = layoutLabels(frame, faces, font);
   const parts: string[] = [];
   const half = lineWidth / 2;
   for (const face of faces) {
@@ -134,8 +178,7 @@ export function facesSvg(
     );
   }
   faces.forEach((face, index) => {
-    const label: Rect = labels[index];
-    const text = texts[index];
+    const { rect: label, text, padding } = labels[index];
     parts.push(
       `<rect x="${n(label.x)}" y="${n(label.y)}" width="${n(label.width)}" height="${n(label.height)}" fill="${colour(face)}"/>`,
       `<path transform="translate(${n(label.x + padding)} ${n(label.y + padding + text.ascent)})" d="${text.d}" fill="${TEXT_COLOUR}"/>`,

@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { annotatePhoto, type FaceToDraw } from '../../../src/main/export/annotate';
+import { annotatePhoto, layoutLabels, type FaceToDraw } from '../../../src/main/export/annotate';
 import { LabelFont } from '../../../src/main/export/label-font';
+import { overlapArea } from '../../../src/main/export/label-layout';
 import { fixture, tempDir } from '../../support/fixtures';
 
 const temp = tempDir('kindred-annotate-');
@@ -124,4 +125,61 @@ describe('annotatePhoto', () => {
     });
     expect([small.width, small.height]).toEqual([150, 150]);
   });
+});
+
+/** Face boxes as Kindred detects them in the group photos (x, y, width, height; upright pixels). */
+const GROUPS: Record<string, { size: [number, number]; faces: [number, number, number, number, string][] }> =
+  {
+    'bbt2.jpg': {
+      size: [675, 469],
+      faces: [
+        [2, 83, 47, 75, 'Someone with a long name'],
+        [91, 115, 87, 110, 'Leonard'],
+        [384, 109, 80, 113, 'Sheldon'],
+      ],
+    },
+    'bbt3.jpg': {
+      size: [594, 383],
+      faces: [
+        [34, 16, 59, 83, 'Sheldon'],
+        [156, 79, 47, 76, 'Howard'],
+        [254, 94, 54, 79, 'Penny'],
+        [369, 102, 48, 73, 'Raj'],
+        [494, 91, 59, 83, 'Leonard'],
+      ],
+    },
+    'bbt4.jpg': {
+      size: [710, 473],
+      faces: [
+        [50, 239, 92, 143, 'Leonard'],
+        [84, 10, 83, 122, 'Amy'],
+        [232, 33, 89, 123, 'Raj'],
+        [263, 227, 79, 124, 'Penny'],
+        [466, 164, 89, 132, 'Sheldon'],
+        [576, 51, 80, 125, 'Bernadette'],
+      ],
+    },
+  };
+
+describe('labels on the close faces of the group photos', () => {
+  for (const [file, group] of Object.entries(GROUPS)) {
+    for (const longSide of [120, 300, group.size[0]]) {
+      it(`${file} at ${longSide} px: every label inside the frame, none over another`, () => {
+        const scale = longSide / group.size[0];
+        const frame = { width: Math.round(group.size[0] * scale), height: Math.round(group.size[1] * scale) };
+        const faces = group.faces.map(([x, y, width, height, name]) => ({
+          box: { x: x * scale, y: y * scale, width: width * scale, height: height * scale },
+          name,
+        }));
+        const labels = layoutLabels(frame, faces, font).map((label) => label.rect);
+        for (const [i, a] of labels.entries()) {
+          expect(a.x).toBeGreaterThanOrEqual(0);
+          expect(a.y).toBeGreaterThanOrEqual(0);
+          expect(a.x + a.width).toBeLessThanOrEqual(frame.width + 1e-6);
+          expect(a.y + a.height).toBeLessThanOrEqual(frame.height + 1e-6);
+          for (const b of labels.slice(i + 1)) expect(overlapArea(a, b)).toBe(0);
+        }
+      });
+    }
+  }
 });
