@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaceSummary, PersonSummary, PhotoSummary } from '../../../src/common/api';
-import { kindred } from '../../support/cli';
+import { KINDRED_BIN, kindred } from '../../support/cli';
 import { fixture, readManifest, tempDir } from '../../support/fixtures';
 import { createTestLibrary, type TestLibrary } from '../../support/library';
 
@@ -334,6 +334,22 @@ describe('kindred export', () => {
     const one = path.join(out.dir, 'one');
     ok(['export', '--out', one, '--photo', String(photo.id)]);
     expect(jpegs(one)).toEqual(['bbt2.jpg']);
+  });
+
+  it('shows a progress bar on a terminal, and only the summary line in a pipe', () => {
+    const dir = path.join(out.dir, 'terminal');
+    // script(1) (util-linux, in every Debian) runs the command on a pseudo-terminal.
+    const command = [process.execPath, KINDRED_BIN, 'export', '--out', dir, '--unnamed', ...at()]
+      .map((arg) => `'${arg.replaceAll("'", "'\\''")}'`)
+      .join(' ');
+    const onTerminal = execFileSync('script', ['-qec', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, KINDRED_LIBRARY: '' },
+    });
+    expect(onTerminal).toMatch(/Exporting [█░]+ \d+\/\d+ photos/);
+    const inPipe = ok(['export', '--out', dir, '--unnamed']);
+    expect(inPipe.stderr).toBe('');
+    expect(inPipe.stdout.trim().split('\n')).toHaveLength(1);
   });
 
   it('writes the same names again when run again into the same folder', () => {
