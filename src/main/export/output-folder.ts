@@ -21,6 +21,9 @@ export function prepareOutputFolder(folder: string, forbidden: readonly string[]
   const wanted = path.resolve(cwd ?? '/', folder);
   // Checked before anything is created, so a refused folder is not left behind among the photos.
   refuseInside(realPathOfAncestor(wanted), wanted, forbidden);
+  if (fs.existsSync(wanted) && !fs.statSync(wanted).isDirectory()) {
+    throw new OutputFolderError(`${wanted} is a file, not a folder. Choose a folder for the copies.`);
+  }
   try {
     fs.mkdirSync(wanted, { recursive: true });
   } catch (error) {
@@ -30,9 +33,6 @@ export function prepareOutputFolder(folder: string, forbidden: readonly string[]
     );
   }
   const real = fs.realpathSync(wanted);
-  if (!fs.statSync(real).isDirectory()) {
-    throw new OutputFolderError(`${wanted} is a file, not a folder. Choose a folder for the copies.`);
-  }
   try {
     fs.accessSync(real, fs.constants.W_OK);
   } catch {

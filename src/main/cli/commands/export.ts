@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { checkCopyOptions, parseWholeNumber } from '../../export/copy-options';
 import { ExportService } from '../../services/export';
@@ -53,11 +54,20 @@ export async function runExport(options: ExportCommandOptions): Promise<number> 
 function resolvePhoto(library: LibraryService, reference: string): number {
   const photo = /^\d+$/.test(reference)
     ? library.deps.photos.find(Number(reference))
-    : library.deps.photos.find(path.resolve(reference));
+    : // Photos are stored by their real path: a path through a symbolic link finds them too.
+      (library.deps.photos.find(path.resolve(reference)) ?? library.deps.photos.find(realPath(reference)));
   if (!photo) {
     throw new UsageError(
       `No photo "${reference}" in the library. Give a photo id or path from: kindred photos`,
     );
   }
   return photo.id;
+}
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
 }
