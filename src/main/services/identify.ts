@@ -103,7 +103,12 @@ export async function identify(library: LibraryService, request: IdentifyRequest
     }
     known.push({ name, embedding: faces[0].embedding });
     photosPerPerson.set(name, (photosPerPerson.get(name) ?? 0) + 1);
-    nameInLibrary(library, faces[0].id, name);
+    try {
+      nameInLibrary(library, faces[0].id, name);
+    } catch (error) {
+      // The comparison does not need the library's names: say why it has none, and go on.
+      warnings.push(`${name}: not named in the library (${(error as Error).message}).`);
+    }
   }
   for (const name of new Set(
     repository.photosUnder(knownDir, path.sep).map((p) => knownPersonName(knownDir, p.path)),
