@@ -261,9 +261,14 @@ export class AppApi implements LibraryApi {
   }
 
   async exportPhotos(request: ExportRequest): Promise<ExportResult> {
-    return new ExportService(this.library).export(request, (done, total) =>
-      this.emit({ type: 'export-progress', done, total }),
-    );
+    // At most about ten progress events a second (and always the first and the last).
+    let last = 0;
+    return new ExportService(this.library).export(request, (done, total) => {
+      const now = Date.now();
+      if (done > 0 && done < total && now - last < 100) return;
+      last = now;
+      this.emit({ type: 'export-progress', done, total });
+    });
   }
 
   /** Resolves when no scan is running (the server waits for it before closing the library). */
