@@ -27,8 +27,10 @@ export function checkCopyOptions(options: { maxSize?: number; quality?: number }
   return { maxSize, quality };
 }
 
-/** A number option as typed on the command line; NaN (refused by checkCopyOptions) when it is not one. */
-export function parseWholeNumber(text: string | undefined): number | undefined {
+/** A whole-number option as typed on the command line; a clear error naming it when it is not one. */
+export function parseWholeNumber(text: string | undefined, option: string): number | undefined {
   if (text === undefined) return undefined;
-  return /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!/^\s*\d+\s*$/.test(text))
+    throw new UserInputError(`${option} must be a whole number (got "${text}").`);
+  return Number(text);
 }

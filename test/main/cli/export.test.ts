@@ -363,7 +363,7 @@ describe('kindred export', () => {
   it('refuses bad options, unknown people and photos, and an output folder among the photos (exit 2)', () => {
     const cases: [string[], RegExp][] = [
       [['--quality', '0'], /Invalid JPEG quality 0/],
-      [['--quality', 'high'], /Invalid JPEG quality NaN/],
+      [['--quality', 'high'], /--quality must be a whole number \(got "high"\)/],
       [['--max-size', '10'], /Invalid max size 10/],
       [['--person', 'Nobody'], /Nobody/],
       [['--photo', '/no/such/photo.jpg'], /No photo "\/no\/such\/photo.jpg"/],

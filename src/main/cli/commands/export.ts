@@ -23,8 +23,8 @@ export interface ExportCommandOptions {
 /** `kindred export`: annotated copies of library photos (see docs/export.md). */
 export async function runExport(options: ExportCommandOptions): Promise<number> {
   const copyOptions = checkCopyOptions({
-    maxSize: parseWholeNumber(options.maxSize),
-    quality: parseWholeNumber(options.quality),
+    maxSize: parseWholeNumber(options.maxSize, '--max-size'),
+    quality: parseWholeNumber(options.quality, '--quality'),
   });
   const bar = process.stderr.isTTY ? new ProgressBar(process.stderr, 'Exporting') : undefined;
   const started = Date.now();
