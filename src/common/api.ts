@@ -205,9 +205,44 @@ export interface ScanState {
   error: string | null;
 }
 
+/** What to export (kindred export, the app's Export dialog): annotated JPEG copies of photos. */
+export interface ExportRequest {
+  /** Absolute path of the output folder; created when missing. */
+  outDir: string;
+  /** Photos with all of these people (or any of them, with `anyPerson`). */
+  personIds?: number[];
+  anyPerson?: boolean;
+  /** These photos too. With no people and no photos: every photo with a face to draw. */
+  photoIds?: number[];
+  /** Also box faces without a name, labelled "?". */
+  unnamed?: boolean;
+  /** Longest side of the copies in pixels (never enlarged). */
+  maxSize?: number;
+  /** JPEG quality 1–100 (default 90). */
+  quality?: number;
+  /** Also write faces.csv / faces.json in the output folder. */
+  csv?: boolean;
+  json?: boolean;
+}
+
+export interface ExportResult extends ChangeResult {
+  /** The output folder (its real path). */
+  outDir: string;
+  /** The copies written, absolute paths. */
+  files: string[];
+  /** Faces drawn (and listed) over all copies. */
+  faces: number;
+  /** faces.csv / faces.json when asked for. */
+  lists: string[];
+  /** Photos that could not be exported, with the reason. */
+  failed: { photo: string; error: string }[];
+}
+
 /** What the UI subscribes to. */
 export type LibraryEvent =
   | { type: 'scan-progress'; scan: ScanState }
+  /** An export is writing copies: `done` of `total`. */
+  | { type: 'export-progress'; done: number; total: number }
   /** Something changed (a scan wrote photos, a correction): views reload what they show. */
   | { type: 'library-changed' };
 
@@ -263,6 +298,10 @@ export interface LibraryApi {
   /** Scans every folder again (new, changed and removed files). */
   rescan(): Promise<ChangeResult>;
   scanState(): Promise<ScanState | null>;
+
+  // Export
+  /** Annotated copies into a folder; progress arrives as 'export-progress' events. */
+  exportPhotos(options: ExportRequest): Promise<ExportResult>;
 }
 
 /** The method names of LibraryApi, for the preload bridge and the IPC handlers to share. */
@@ -294,6 +333,7 @@ export const LIBRARY_API_METHODS = [
   'removeFolder',
   'rescan',
   'scanState',
+  'exportPhotos',
 ] as const satisfies readonly (keyof LibraryApi)[];
 
 export type LibraryApiMethod = (typeof LIBRARY_API_METHODS)[number];
@@ -306,8 +346,11 @@ export const ALL_METHODS_LISTED: MissingMethods extends never ? true : never = t
 export interface KindredBridge extends LibraryApi {
   /** Calls `listener` with every event until the returned function is called. */
   subscribe(listener: (event: LibraryEvent) => void): () => void;
-  /** The native folder dialog: in the Electron app only; browser mode asks for a typed path. */
-  chooseFolder?: () => Promise<string | null>;
+  /**
+   * The native folder dialog: in the Electron app only; browser mode asks for a typed path.
+   * 'export' asks for a folder to write copies to (one can be created there).
+   */
+  chooseFolder?: (purpose?: 'photos' | 'export') => Promise<string | null>;
 }
 
 /** The kinds of image the media endpoints serve, always by id. */

@@ -83,10 +83,18 @@ async function start(): Promise<void> {
   const isTrustedSender = (event: { senderFrame?: { url: string } | null }) =>
     isAppUrl(event.senderFrame?.url ?? '', appUrl);
   registerLibraryIpc(ipcMain, api, { isTrustedSender });
-  ipcMain.handle(CHOOSE_FOLDER_CHANNEL, async (event) => {
+  ipcMain.handle(CHOOSE_FOLDER_CHANNEL, async (event, purpose: unknown) => {
     if (!isTrustedSender(event)) throw new Error('Refused: the call did not come from the Kindred window.');
     const window = BrowserWindow.fromWebContents(event.sender);
-    const options = { title: 'Add a folder of photos', properties: ['openDirectory' as const] };
+    // The Export dialog asks for a folder to write to: one that may not exist yet.
+    const options =
+      purpose === 'export'
+        ? {
+            title: 'Choose the folder for the exported copies',
+            buttonLabel: 'Export here',
+            properties: ['openDirectory' as const, 'createDirectory' as const, 'promptToCreate' as const],
+          }
+        : { title: 'Add a folder of photos', properties: ['openDirectory' as const] };
     const chosen = window
       ? await dialog.showOpenDialog(window, options)
       : await dialog.showOpenDialog(options);

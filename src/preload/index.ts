@@ -26,7 +26,8 @@ const bridge = {
     ipcRenderer.on(EVENT_CHANNEL, forward);
     return () => ipcRenderer.removeListener(EVENT_CHANNEL, forward);
   },
-  chooseFolder: (): Promise<string | null> => ipcRenderer.invoke(CHOOSE_FOLDER_CHANNEL),
+  chooseFolder: (purpose?: 'photos' | 'export'): Promise<string | null> =>
+    ipcRenderer.invoke(CHOOSE_FOLDER_CHANNEL, purpose === 'export' ? 'export' : 'photos'),
 } as unknown as KindredBridge;
 
 contextBridge.exposeInMainWorld('kindred', bridge);

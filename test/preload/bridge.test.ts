@@ -38,6 +38,13 @@ describe('the preload bridge', () => {
     expect(Object.keys(bridge).sort()).toEqual([...LIBRARY_API_METHODS, 'subscribe', 'chooseFolder'].sort());
   });
 
+  it('asks main for a folder to write exports to, and for a photo folder otherwise', async () => {
+    await bridge.chooseFolder!('export');
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:choose-folder', 'export');
+    await bridge.chooseFolder!();
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:choose-folder', 'photos');
+  });
+
   it('turns each call into one invoke on the kindred:<method> channel', async () => {
     await expect(bridge.getPhoto({ photoId: 3 })).resolves.toBe('answer');
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:getPhoto', { photoId: 3 });

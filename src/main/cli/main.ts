@@ -291,6 +291,44 @@ program
   });
 
 program
+  .command('export')
+  .description('write upright JPEG copies of photos with every face boxed and named')
+  .requiredOption('--out <dir>', 'output folder (created when missing; outside the library folders)')
+  .option('--person <person>', 'photos with this person (id or name; repeat: all of them)', collect, [])
+  .option('--any', 'with several --person: photos with any of them')
+  .option('--photo <photo>', 'this photo too (id or path; repeatable)', collect, [])
+  .option('--unnamed', 'also box faces without a name, labelled "?"')
+  .option('--max-size <px>', 'longest side of the copies in pixels (default: the photo’s own size)')
+  .option('--quality <q>', 'JPEG quality, 1–100 (default 90)')
+  .option('--csv', 'also write faces.csv in the output folder')
+  .option('--json', 'also write faces.json in the output folder')
+  .addOption(libraryOption())
+  .action(async (options) => {
+    const { runExport } = await import('./commands/export');
+    process.exitCode = await runExport(options);
+  });
+
+program
+  .command('identify')
+  .description('name the faces in the --unknown photos after the people in the --known photos')
+  .requiredOption(
+    '--known <dir>',
+    'one sub-folder per person (known/Grandma/*.jpg), or files named after them',
+  )
+  .requiredOption('--unknown <dir>', 'photos to look for them in (recursively)')
+  .requiredOption('--out <dir>', 'receives an annotated copy of each unknown photo and results.csv')
+  .option('--threshold <t>', 'largest distance that still counts as the same person (default 0.6)')
+  .option('--workers <n>', 'vision worker threads (default: one per core)')
+  .option('--json', 'print the results as a JSON object')
+  .addOption(
+    new Option('--library <dir>', 'add the photos and names to this library (default: a temporary one)'),
+  )
+  .action(async (options) => {
+    const { runIdentify } = await import('./commands/identify');
+    process.exitCode = await runIdentify(options);
+  });
+
+program
   .command('serve')
   .description('open the library in a browser: serves the app on 127.0.0.1 and prints its address')
   .option('--port <n>', 'port to listen on (default: any free port)')

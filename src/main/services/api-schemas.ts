@@ -2,6 +2,7 @@
  * The schema of every LibraryApi method's argument. IPC and browser mode both check what the
  * renderer sends against these before anything reaches a service: the renderer is untrusted.
  */
+import path from 'node:path';
 import * as v from 'valibot';
 import type { LibraryApiMethod } from '../../common/api';
 
@@ -78,6 +79,24 @@ export const API_SCHEMAS = {
   removeFolder: v.strictObject({ folderId: id }),
   rescan: nothing,
   scanState: nothing,
+  exportPhotos: v.strictObject({
+    // The only path the renderer sends: an absolute folder, checked again (created, writable,
+    // outside the library's folders) by the export service.
+    outDir: v.pipe(
+      v.string(),
+      v.minLength(1),
+      v.maxLength(4096),
+      v.check((folder) => path.isAbsolute(folder), 'give the full path of the output folder'),
+      v.check((folder) => !folder.includes('\0'), 'a path cannot contain a NUL character'),
+    ),
+    ...photoFilter,
+    photoIds: v.optional(v.pipe(v.array(id), v.maxLength(100_000))),
+    unnamed: v.optional(v.boolean()),
+    maxSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(64), v.maxValue(65_500))),
+    quality: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100))),
+    csv: v.optional(v.boolean()),
+    json: v.optional(v.boolean()),
+  }),
 } satisfies Record<LibraryApiMethod, v.GenericSchema>;
 
 /** The argument does not match the method's schema: the caller's mistake, never the library's. */

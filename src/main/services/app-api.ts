@@ -3,6 +3,8 @@ import path from 'node:path';
 import type {
   Box,
   ChangeResult,
+  ExportRequest,
+  ExportResult,
   FaceQuery,
   FaceSummary,
   FolderError,
@@ -25,6 +27,7 @@ import { ViewsRepository } from '../repositories/views';
 import { isFolderOnline } from '../scanner/folder-state';
 import { DEFAULT_PIPELINE } from '../vision/pipeline';
 import { UserInputError } from './errors';
+import { ExportService } from './export';
 import type { LibraryService } from './library';
 import { ScanJobs } from './scan-jobs';
 
@@ -262,6 +265,17 @@ export class AppApi implements LibraryApi {
 
   async scanState(): Promise<ScanState | null> {
     return this.scans.state;
+  }
+
+  async exportPhotos(request: ExportRequest): Promise<ExportResult> {
+    // At most about ten progress events a second (and always the first and the last).
+    let last = 0;
+    return new ExportService(this.library).export(request, (done, total) => {
+      const now = Date.now();
+      if (done > 0 && done < total && now - last < 100) return;
+      last = now;
+      this.emit({ type: 'export-progress', done, total });
+    });
   }
 
   /** Resolves when no scan is running (the server waits for it before closing the library). */

@@ -9,6 +9,8 @@ export class LibraryState {
   /** Bumped on every 'library-changed' event. */
   version = $state(0);
   reviewCount = $state(0);
+  /** Copies written by the export in progress (any window's), or null. */
+  exportProgress = $state<{ done: number; total: number } | null>(null);
 
   constructor(readonly api: KindredBridge) {}
 
@@ -22,6 +24,7 @@ export class LibraryState {
 
   onEvent(event: LibraryEvent): void {
     if (event.type === 'scan-progress') this.scan = event.scan;
+    else if (event.type === 'export-progress') this.exportProgress = { done: event.done, total: event.total };
     else {
       this.version++;
       void this.refreshReviewCount();
