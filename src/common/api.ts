@@ -220,6 +220,11 @@ export interface ExportRequest {
   maxSize?: number;
   /** JPEG quality 1–100 (default 90). */
   quality?: number;
+  /**
+   * Embed the named faces in each copy as XMP face regions (MWG and Microsoft Photo), which
+   * Lightroom, digiKam, Picasa, Apple Photos and Kindred itself read.
+   */
+  xmp?: boolean;
   /** Also write faces.csv / faces.json in the output folder. */
   csv?: boolean;
   json?: boolean;

@@ -300,6 +300,7 @@ program
   .option('--unnamed', 'also box faces without a name, labelled "?"')
   .option('--max-size <px>', 'longest side of the copies in pixels (default: the photo’s own size)')
   .option('--quality <q>', 'JPEG quality, 1–100 (default 90)')
+  .option('--xmp', 'embed the named faces as XMP face regions (MWG, Microsoft Photo) for other photo tools')
   .option('--csv', 'also write faces.csv in the output folder')
   .option('--json', 'also write faces.json in the output folder')
   .addOption(libraryOption())

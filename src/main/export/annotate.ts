@@ -16,6 +16,8 @@ export interface CopyOptions {
   maxSize?: number;
   /** JPEG quality, 1–100. */
   quality: number;
+  /** Embed the named faces as XMP face regions (MWG and Microsoft Photo). */
+  xmp?: boolean;
 }
 
 export interface AnnotatedCopy {
@@ -81,7 +83,8 @@ export async function annotatePhoto(
       height: face.box.height / height,
     },
   }));
-  return { jpeg: await finishCopy(encoded, drawn), width, height, faces: drawn };
+  const jpeg = await finishCopy(encoded, drawn, { xmp: options.xmp, width, height });
+  return { jpeg, width, height, faces: drawn };
 }
 
 /** Sizes of the drawing for a copy of this size: everything scales with the longer side. */

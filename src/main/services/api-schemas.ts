@@ -94,6 +94,7 @@ export const API_SCHEMAS = {
     unnamed: v.optional(v.boolean()),
     maxSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(64), v.maxValue(65_500))),
     quality: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100))),
+    xmp: v.optional(v.boolean()),
     csv: v.optional(v.boolean()),
     json: v.optional(v.boolean()),
   }),

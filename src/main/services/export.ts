@@ -58,7 +58,7 @@ export class ExportService {
   }
 
   async export(request: ExportRequest, onProgress?: ExportProgressListener): Promise<ExportResult> {
-    const copyOptions = checkCopyOptions(request);
+    const copyOptions = { ...checkCopyOptions(request), xmp: request.xmp ?? false };
     // The selection first: a photo that is not there is refused before any folder is created.
     const photos = this.select(request);
     const outDir = prepareOutputFolder(

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaceSummary, PersonSummary, PhotoSummary } from '../../../src/common/api';
+import type { Box, FaceSummary, PersonSummary, PhotoSummary } from '../../../src/common/api';
 import { KINDRED_BIN, kindred } from '../../support/cli';
 import { fixture, readManifest, tempDir } from '../../support/fixtures';
 import { createTestLibrary, type TestLibrary } from '../../support/library';
@@ -323,6 +323,76 @@ describe('kindred export', () => {
     }
   });
 
+  it('with --xmp, embeds each named face as MWG and Microsoft Photo regions, and a new library reads the names back', () => {
+    const dir = path.join(out.dir, 'xmp');
+    ok(['export', '--out', dir, '--xmp', '--json']);
+    type Row = { copy: string; normalizedBox: Box; personName: string | null };
+    const named = (JSON.parse(fs.readFileSync(path.join(dir, 'faces.json'), 'utf8')) as Row[]).filter(
+      (row) => row.personName !== null,
+    );
+    expect(named.length).toBeGreaterThanOrEqual(24);
+    type Region = { Name: string; Type: string; Area: { X: number; Y: number; W: number; H: number } };
+    const read = JSON.parse(
+      execFileSync('exiftool', ['-j', '-struct', '-n', ...jpegs(dir).map((file) => path.join(dir, file))], {
+        encoding: 'utf8',
+      }),
+    ) as {
+      SourceFile: string;
+      Orientation?: number;
+      RegionInfo?: { AppliedToDimensions: { W: number; H: number }; RegionList: Region[] };
+      RegionInfoMP?: { Regions: { PersonDisplayName: string }[] };
+    }[];
+    expect(read).toHaveLength(jpegs(dir).length);
+    for (const info of read) {
+      const expected = named.filter((row) => row.copy === path.basename(info.SourceFile));
+      const names = expected.map((row) => row.personName).sort();
+      const regions = info.RegionInfo?.RegionList ?? [];
+      expect(regions.map((region) => region.Name).sort(), info.SourceFile).toEqual(names);
+      expect((info.RegionInfoMP?.Regions ?? []).map((region) => region.PersonDisplayName).sort()).toEqual(
+        names,
+      );
+      for (const row of expected) {
+        // MWG areas are centre-based fractions of the (upright) copy; exiftool prints a few decimals.
+        const box = row.normalizedBox;
+        const region = regions.find((candidate) => candidate.Name === row.personName)!;
+        expect(region.Type).toBe('Face');
+        expect(region.Area.X).toBeCloseTo(box.x + box.width / 2, 3);
+        expect(region.Area.Y).toBeCloseTo(box.y + box.height / 2, 3);
+        expect(region.Area.W).toBeCloseTo(box.width, 3);
+        expect(region.Area.H).toBeCloseTo(box.height, 3);
+      }
+    }
+
+    // The round trip: the copies scanned into a new library carry the same names on the same faces.
+    const other = tempDir('kindred-roundtrip-');
+    try {
+      const inOther = (args: string[]) => {
+        const result = kindred([...args, '--library', other.dir]);
+        expect(result.status, result.stderr).toBe(0);
+        return result.stdout;
+      };
+      inOther(['scan', dir]);
+      const photos = JSON.parse(inOther(['photos', '--json'])) as PhotoSummary[];
+      const faces = JSON.parse(inOther(['faces', '--json'])) as FaceSummary[];
+      for (const row of named) {
+        const photo = photos.find((candidate) => path.basename(candidate.path) === row.copy)!;
+        const box = {
+          x: row.normalizedBox.x * photo.width!,
+          y: row.normalizedBox.y * photo.height!,
+          width: row.normalizedBox.width * photo.width!,
+          height: row.normalizedBox.height * photo.height!,
+        };
+        const best = faces
+          .filter((face) => face.photo === photo.path)
+          .sort((a, b) => iou(b.box, box) - iou(a.box, box))[0];
+        expect(iou(best.box, box), `${row.copy} ${row.personName}`).toBeGreaterThan(0.5);
+        expect(best.personName, `${row.copy}`).toBe(row.personName);
+      }
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it('selects by --person (all of them, or --any) like kindred photos, and by --photo id', () => {
     const count = (args: string[]) => json<PhotoSummary[]>(['photos', ...args]).length;
     const both = path.join(out.dir, 'both');
@@ -386,3 +456,10 @@ describe('kindred export', () => {
     expect(originals()).toHaveLength(hashesBefore.size);
   });
 });
+
+function iou(a: Box, b: Box): number {
+  const width = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const height = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  const overlap = width * height;
+  return overlap / (a.width * a.height + b.width * b.height - overlap);
+}

@@ -26,6 +26,8 @@ describe('ExportState', () => {
       personIds: [4],
       anyPerson: false,
       unnamed: false,
+      // On by default in the app: the names travel with the copies into other photo apps.
+      xmp: true,
       csv: true,
       json: false,
       quality: 80,

@@ -16,6 +16,7 @@ export interface ExportCommandOptions {
   unnamed?: boolean;
   maxSize?: string;
   quality?: string;
+  xmp?: boolean;
   csv?: boolean;
   json?: boolean;
 }
@@ -37,6 +38,7 @@ export async function runExport(options: ExportCommandOptions): Promise<number> 
         photoIds: options.photo.map((reference) => resolvePhoto(library, reference)),
         unnamed: options.unnamed,
         ...copyOptions,
+        xmp: options.xmp,
         csv: options.csv,
         json: options.json,
       },

@@ -14,6 +14,8 @@ export class ExportState {
   unnamed = $state(false);
   csv = $state(false);
   json = $state(false);
+  /** Embed the named faces as XMP face regions, for other photo tools. */
+  xmp = $state(true);
   /** Typed text: empty means the photos' own size. */
   maxSize = $state('');
   quality = $state('90');
@@ -55,6 +57,7 @@ export class ExportState {
       outDir,
       ...this.selection,
       unnamed: this.unnamed,
+      xmp: this.xmp,
       csv: this.csv,
       json: this.json,
       quality,
