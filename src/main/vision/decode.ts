@@ -30,12 +30,19 @@ const SHARP_OPTIONS = { failOn: 'error', limitInputPixels: MAX_PIXELS, sequentia
  * of lines before the real cause): the message is stored on the photo and shown to the user.
  */
 function cleanSharpMessage(message: string): string {
-  return message
-    .replace(/source: bad seek to \d+/g, '')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .reduce((text, line) => (!text ? line : text.endsWith(':') ? `${text} ${line}` : `${text}; ${line}`), '');
+  return (
+    message
+      .replace(/source: bad seek to \d+/g, '')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      // libjpeg repeats itself on every retry: each cause once is enough.
+      .filter((line, index, lines) => lines.indexOf(line) === index)
+      .reduce(
+        (text, line) => (!text ? line : text.endsWith(':') ? `${text} ${line}` : `${text}; ${line}`),
+        '',
+      )
+  );
 }
 
 function describeSharpError(error: unknown, format?: string): string {
