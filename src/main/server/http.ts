@@ -156,6 +156,11 @@ class RequestHandler {
     try {
       body = await readJson(request);
     } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        // The rest of the body is not read: the connection cannot carry another request.
+        response.setHeader('Connection', 'close');
+        return sendJson(response, 413, { error: error.message });
+      }
       return sendJson(response, 400, { error: (error as Error).message });
     }
     try {
@@ -269,12 +274,16 @@ function readCookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
+class BodyTooLargeError extends Error {}
+
 async function readJson(request: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('The request body is too large.');
+    if (size > MAX_BODY_BYTES) {
+      throw new BodyTooLargeError(`The request body is larger than ${MAX_BODY_BYTES / 2 ** 20} MiB.`);
+    }
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
