@@ -214,7 +214,27 @@ export function writeHostileCorpus(root: string): HostileEntry[] {
   });
   fs.chmodSync(path.join(root, 'unreadable.jpg'), 0o000);
 
+  const huge = path.join(root, 'huge-1200MiB.jpg');
+  fs.writeFileSync(huge, '');
+  fs.truncateSync(huge, 1200 * 2 ** 20); // sparse: no disk used, but its size is what is checked
+  entries.push({
+    name: 'huge-1200MiB.jpg',
+    what: 'a 1200 MiB file (sparse) named .jpg',
+    expect: { kind: 'error', reason: /1200 MiB, larger than any photo/ },
+  });
+
   // ── Not files: never rows, never followed forever, never opened ──
+  // A name that is not valid UTF-8 (bytes 0xff 0xfe): listed as "bad\uFFFD\uFFFDname.jpg", which no
+  // file is called; skipped with a reason, as no path Kindred can store would open it again.
+  fs.copyFileSync(
+    fixture('misc/happy.jpg'),
+    Buffer.concat([Buffer.from(`${root}/bad`), Buffer.from([0xff, 0xfe]), Buffer.from('name.jpg')]),
+  );
+  entries.push({
+    name: 'bad\uFFFD\uFFFDname.jpg',
+    what: 'a name that is not valid UTF-8',
+    expect: { kind: 'skipped' },
+  });
   skipped('photo.jpg', 'a directory named photo.jpg', (target) => fs.mkdirSync(target));
   skipped('fifo.jpg', 'a FIFO named .jpg (opening it for reading would block)', (target) =>
     execFileSync('mkfifo', [target]),

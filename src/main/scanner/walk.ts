@@ -95,10 +95,21 @@ export async function walkPhotos(
       const stat = await fs.stat(full);
       if (stat.isFile()) files.push({ path: full, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) });
     } catch (error) {
-      onProblem({ path: full, message: (error as Error).message });
+      onProblem({ path: full, message: describeStatError(full, error as NodeJS.ErrnoException) });
     }
   }
 
   await visitDir(root);
   return files;
+}
+
+/**
+ * Why a listed file could not be looked at. A name that is not valid UTF-8 comes back from the
+ * listing with U+FFFD in place of its bad bytes, a name no file has: say so, not "ENOENT".
+ */
+function describeStatError(full: string, error: NodeJS.ErrnoException): string {
+  if (error.code === 'ENOENT' && path.basename(full).includes('\uFFFD')) {
+    return 'its name is not valid UTF-8, so Kindred cannot open it; rename the file to index it';
+  }
+  return error.message;
 }

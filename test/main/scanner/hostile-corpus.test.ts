@@ -81,6 +81,7 @@ describe('kindred scan of the hostile corpus', () => {
     expect(scan.signal).toBeNull();
     expect(scan.stderr).not.toMatch(/\n\s+at .*:\d+:\d+|TypeError|RangeError|internal error/);
     expect(scan.status).toBe(0);
+    expect(scan.stderr).toMatch(/skipped .*bad\uFFFD\uFFFDname\.jpg: its name is not valid UTF-8/);
     const indexed = entries.filter((entry) => entry.expect.kind === 'indexed').length;
     const failed = entries.filter((entry) => entry.expect.kind === 'error').length;
     expect(scan.stdout).toMatch(new RegExp(`${indexed} indexed, ${failed} failed`));
