@@ -3,6 +3,7 @@
  * them: printed raw, a newline splits a table row in two, an ESC sequence recolours or retitles
  * the terminal, and a right-to-left override makes "gpj.exe" read as "exe.jpg".
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_PIPELINE } from '../../../src/main/vision/pipeline';
 import { HOSTILE_STRINGS } from '../../support/hostile-args';
 import { scannedLibrary, type ScannedLibrary } from '../../support/scanned';
 
@@ -24,7 +25,7 @@ let brokenId: number;
 beforeAll(async () => {
   scanned = await scannedLibrary(['people/amy/amy1.png']);
   fs.writeFileSync(path.join(scanned.lib.photosDir, 'broken.jpg'), 'not a photo');
-  await scanned.library.scan([scanned.lib.photosDir], { workers: 1 });
+  await scanned.library.scan([scanned.lib.photosDir], { workers: 1, pipeline: DEFAULT_PIPELINE });
   const photos = await scanned.api.listPhotos();
   indexedId = photos.find((photo) => photo.status === 'indexed')!.id;
   brokenId = photos.find((photo) => photo.status === 'error')!.id;
