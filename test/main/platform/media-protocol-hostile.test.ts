@@ -3,6 +3,7 @@
  * the rules of `kindred serve`'s /media/: ids only, indexed photos and their cache entries only,
  * traversal and paths refused, and any URL whatever answered with 200 or 404, never a 500.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -57,6 +58,33 @@ describe('kindred-media:// with hostile addresses', () => {
       const response = await mediaResponse(`kindred-media://media/${kind}/${brokenId}`, scanned.media);
       expect(response.status).toBe(404);
       expect(await response.text()).toMatch(/not indexed/);
+    }
+  });
+
+  it('answers 404, without blocking, when an indexed photo was replaced by a FIFO or by junk', async () => {
+    const [photo] = (await scanned.api.listPhotos()).filter((p) => p.id === indexedId);
+    const face = (await scanned.api.getPhoto({ photoId: indexedId })).faces[0];
+    const saved = fs.readFileSync(photo.path);
+    try {
+      fs.rmSync(photo.path);
+      execFileSync('mkfifo', [photo.path]);
+      // Before the check, sharp blocked on opening the FIFO and this never answered.
+      for (const url of [
+        `kindred-media://media/photo/${indexedId}`,
+        `kindred-media://media/face/${face.id}`,
+      ]) {
+        const response = await mediaResponse(url, scanned.media);
+        expect(response.status, url).toBe(404);
+        expect(await response.text()).toMatch(/not a file/);
+      }
+      fs.rmSync(photo.path);
+      fs.writeFileSync(photo.path, 'no longer a photo');
+      const response = await mediaResponse(`kindred-media://media/photo/${indexedId}`, scanned.media);
+      expect(response.status).toBe(404);
+      expect(await response.text()).toMatch(/can no longer be read as an image.*scan its folder again/);
+    } finally {
+      fs.rmSync(photo.path, { force: true });
+      fs.writeFileSync(photo.path, saved);
     }
   });
 
