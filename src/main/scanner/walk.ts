@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -112,4 +113,28 @@ function describeStatError(full: string, error: NodeJS.ErrnoException): string {
     return 'its name is not valid UTF-8, so Kindred cannot open it; rename the file to index it';
   }
   return error.message;
+}
+
+/**
+ * Whether `candidate` (inside `root`) is reached through a symbolic link back to a folder on its
+ * own way down, such as `album/up → ..`: then it is a second name for something already in the
+ * tree, and `up/up/up/…` would go on until the system's link limit. The walk never enters such a
+ * place (it visits each real folder once); the watcher must not either.
+ */
+export function isLoopAlias(candidate: string, root: string): boolean {
+  const relative = path.relative(root, candidate);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
+  try {
+    const seen = new Set([realpathSync(root)]);
+    let current = root;
+    for (const part of relative.split(path.sep)) {
+      current = path.join(current, part);
+      const real = realpathSync(current);
+      if (seen.has(real)) return true;
+      seen.add(real);
+    }
+  } catch {
+    return false; // gone, or a dangling link: not a loop
+  }
+  return false;
 }

@@ -5,12 +5,13 @@
  * row with its reason, things that are not files get no row, nothing stays pending, and the
  * child's peak memory stays bounded. The corpus is generated here (test/support/hostile-corpus.ts).
  */
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhotoSummary } from '../../../src/common/api';
-import { kindred } from '../../support/cli';
-import { tempDir } from '../../support/fixtures';
+import { kindred, KINDRED_BIN } from '../../support/cli';
+import { fixture, tempDir } from '../../support/fixtures';
 import { LONG_NAME, writeHostileCorpus, type HostileEntry } from '../../support/hostile-corpus';
 
 /** Generous: the scan of good photos needs a few hundred MiB; a decoded bomb would need gigabytes. */
@@ -149,6 +150,48 @@ describe('kindred scan of the hostile corpus', () => {
     expect(table.stdout).toContain('\\x1b[31mred\\x1b[0m\\t.jpg');
     expect(table.stdout).toContain('👨‍👩‍👧 family 🎉.jpg');
     expect(table.stdout).toContain(LONG_NAME);
+  });
+
+  it('kindred watch takes hostile files that arrive later the same way, and keeps running', async () => {
+    const child = spawn(process.execPath, [KINDRED_BIN, 'watch', '--workers', '1', '--library', library], {
+      env: { ...process.env, KINDRED_LIBRARY: '' },
+      ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<string>((resolve) =>
+      child.on('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit ${code}`)),
+    );
+    const until = async (what: () => boolean, label: string) => {
+      for (let waited = 0; !what(); waited += 100) {
+        if (waited > 120_000 || child.exitCode !== null) throw new Error(`${label}: ${stdout}\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    try {
+      await until(() => /caught up/.test(stderr), 'watch never caught up');
+      execFileSync('mkfifo', [path.join(corpus, 'late fifo.jpg')]);
+      fs.symlinkSync('late loop.jpg', path.join(corpus, 'late loop.jpg'));
+      fs.writeFileSync(path.join(corpus, 'late\ntext.jpg'), 'still not a photo');
+      fs.copyFileSync(fixture('people/raj/raj1.png'), path.join(corpus, 'late good.png'));
+      await until(
+        () =>
+          /added .*late good\.png \(1 face\)/.test(stdout) &&
+          /failed .*late\\ntext\.jpg: not an image/.test(stdout),
+        'watch did not report the late files',
+      );
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited, stderr).toBe('exit 0');
+    expect(stdout).not.toMatch(/late (fifo|loop)/);
+    expect(stderr).not.toMatch(/\n\s+at .*:\d+:\d+|TypeError|RangeError/);
+    const listed = JSON.parse(run(['photos', '--json']).stdout) as PhotoSummary[];
+    expect(listed.filter((photo) => photo.status === 'pending').map((photo) => photo.path)).toEqual([]);
+    expect(listed.map((photo) => path.basename(photo.path))).not.toContain('late fifo.jpg');
+    photos = listed;
   });
 
   it('a second scan finds everything unchanged and still does not hang', () => {
