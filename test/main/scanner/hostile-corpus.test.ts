@@ -194,6 +194,24 @@ describe('kindred scan of the hostile corpus', () => {
     photos = listed;
   });
 
+  it('kindred verify refuses a FIFO and /dev/zero by name, without hanging', () => {
+    const result = kindred(
+      ['verify', path.join(corpus, 'fifo.jpg'), path.join(corpus, 'endless.jpg')],
+      {},
+      {
+        timeout: 120_000,
+      },
+    );
+    expect(result.error).toBeUndefined();
+    expect({ status: result.status, signal: result.signal, stderr: result.stderr }).toEqual({
+      status: 2,
+      signal: null,
+      // Before the pool waited for running tasks on close, this was SIGABRT ("terminate called
+      // after throwing an instance of 'Napi::Error'") nearly every time.
+      stderr: expect.stringMatching(/^kindred: Cannot read .*(fifo|endless)\.jpg: not a regular file\n$/),
+    });
+  });
+
   it('a second scan finds everything unchanged and still does not hang', () => {
     const again = run(['scan', corpus, '--workers', '1']);
     expect(again.error).toBeUndefined();
