@@ -161,6 +161,24 @@ export function writeHostileCorpus(root: string): HostileEntry[] {
     { kind: 'indexed', faces: 2 },
   );
 
+  // Text and colour-profile chunks that inflate to 100 MiB each: libpng caps what it inflates,
+  // so the photo is indexed and the memory stays bounded.
+  const inflating = zlib.deflateSync(Buffer.alloc(100 * 2 ** 20));
+  const portraitPng = read('people/amy/amy1.png');
+  for (const [type, prefix] of [
+    ['zTXt', 'Comment\0\0'],
+    ['iCCP', 'icc\0\0'],
+  ] as const) {
+    const chunk = pngChunk(type, Buffer.concat([Buffer.from(prefix, 'latin1'), inflating]));
+    // After the 8-byte signature and the 25-byte IHDR chunk.
+    file(
+      `metadata-bomb-${type}.png`,
+      Buffer.concat([portraitPng.subarray(0, 33), chunk, portraitPng.subarray(33)]),
+      `a PNG whose ${type} chunk inflates to 100 MiB`,
+      { kind: 'indexed', faces: 1 },
+    );
+  }
+
   // ── Broken or lying files: one error row each, with the reason ──
   file('zero-bytes.jpg', Buffer.alloc(0), 'zero bytes', { kind: 'error', reason: /empty \(0 bytes\)/ });
   const jpeg = read('groups/bbt4.jpg');
