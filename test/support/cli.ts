@@ -1,13 +1,21 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawnSync, type SpawnSyncOptions, type SpawnSyncReturns } from 'node:child_process';
 import path from 'node:path';
 
 export const KINDRED_BIN = path.resolve(__dirname, '../../bin/kindred.js');
 
-/** Runs the built `kindred` command as a user would, in a pipe (so no progress bar). */
-export function kindred(args: readonly string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+/**
+ * Runs the built `kindred` command as a user would, in a pipe (so no progress bar). `spawn` adds
+ * child-process options (a user id to run as, a longer timeout).
+ */
+export function kindred(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  spawn: Omit<SpawnSyncOptions, 'env' | 'encoding'> = {},
+): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [KINDRED_BIN, ...args], {
+    timeout: 120_000,
+    ...spawn,
     encoding: 'utf8',
     env: { ...process.env, KINDRED_LIBRARY: '', ...env },
-    timeout: 120_000,
   });
 }

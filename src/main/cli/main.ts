@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
+import { printable } from './printable';
 
 const program = new Command();
 
@@ -353,7 +354,7 @@ async function main(): Promise<void> {
       error instanceof UsageError ||
       (error instanceof Error &&
         ['LibraryOpenError', 'UserInputError', 'LibraryTooNewError'].includes(error.name));
-    process.stderr.write(`kindred: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`kindred: ${printable(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = known ? EXIT_USAGE : EXIT_FAILURE;
   }
 }

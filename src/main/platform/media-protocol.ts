@@ -28,7 +28,15 @@ export async function mediaResponse(
   } catch {
     return notFound('Not a media address.');
   }
-  if (url.protocol !== `${MEDIA_SCHEME}:` || url.host !== MEDIA_HOST || url.search !== '') {
+  // Exactly kindred-media://media/<kind>/<id>: no query, fragment, port or credentials either.
+  if (
+    url.protocol !== `${MEDIA_SCHEME}:` ||
+    url.host !== MEDIA_HOST ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
     return notFound('Not a media address.');
   }
   try {

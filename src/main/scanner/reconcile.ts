@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { LibraryDatabase } from '../db/open';
 import type { HashedPhoto, KnownFile, PhotosRepository } from '../repositories/photos';
 import { hashFile } from './hash-file';
-import { isPhotoPath, walkPhotos, type WalkedFile, type WalkProblem } from './walk';
+import { isLoopAlias, isPhotoPath, walkPhotos, type WalkedFile, type WalkProblem } from './walk';
 
 export interface ReconcileDependencies {
   db: LibraryDatabase;
@@ -71,7 +71,8 @@ export async function reconcileFolder(
     options.onProblem?.(p);
   };
   for (const scope of scopes) {
-    if (isHiddenInside(scope, folder.path)) continue;
+    // A path through a link back up the tree names something already there (see isLoopAlias).
+    if (isHiddenInside(scope, folder.path) || isLoopAlias(scope, folder.path)) continue;
     let stat: fs.Stats | undefined;
     try {
       stat = await fs.promises.stat(scope);

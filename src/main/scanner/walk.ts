@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -95,10 +96,45 @@ export async function walkPhotos(
       const stat = await fs.stat(full);
       if (stat.isFile()) files.push({ path: full, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) });
     } catch (error) {
-      onProblem({ path: full, message: (error as Error).message });
+      onProblem({ path: full, message: describeStatError(full, error as NodeJS.ErrnoException) });
     }
   }
 
   await visitDir(root);
   return files;
+}
+
+/**
+ * Why a listed file could not be looked at. A name that is not valid UTF-8 comes back from the
+ * listing with U+FFFD in place of its bad bytes, a name no file has: say so, not "ENOENT".
+ */
+function describeStatError(full: string, error: NodeJS.ErrnoException): string {
+  if (error.code === 'ENOENT' && path.basename(full).includes('\uFFFD')) {
+    return 'its name is not valid UTF-8, so Kindred cannot open it; rename the file to index it';
+  }
+  return error.message;
+}
+
+/**
+ * Whether `candidate` (inside `root`) is reached through a symbolic link back to a folder on its
+ * own way down, such as `album/up → ..`: then it is a second name for something already in the
+ * tree, and `up/up/up/…` would go on until the system's link limit. The walk never enters such a
+ * place (it visits each real folder once); the watcher must not either.
+ */
+export function isLoopAlias(candidate: string, root: string): boolean {
+  const relative = path.relative(root, candidate);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return false;
+  try {
+    const seen = new Set([realpathSync(root)]);
+    let current = root;
+    for (const part of relative.split(path.sep)) {
+      current = path.join(current, part);
+      const real = realpathSync(current);
+      if (seen.has(real)) return true;
+      seen.add(real);
+    }
+  } catch {
+    return false; // gone, or a dangling link: not a loop
+  }
+  return false;
 }

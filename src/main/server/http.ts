@@ -3,7 +3,7 @@
  * the random token `kindred serve` prints, first in the URL, then in an HttpOnly cookie; API
  * arguments go through the same schemas as IPC; images are served by id, never by path.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import { ApiArgumentError, validateArguments } from '../services/api-schemas';
 import { UserInputError } from '../services/errors';
 import { MediaNotFoundError, type MediaService } from '../services/media';
 import { BROWSER_CONTENT_SECURITY_POLICY } from './csp';
+import { tokenMatches } from './token';
 
 export interface ServeOptions {
   api: LibraryApi;
@@ -81,7 +82,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 }
 
 class RequestHandler {
-  private readonly tokenBytes: Buffer;
   private readonly allowedHosts: Set<string>;
 
   constructor(
@@ -91,7 +91,6 @@ class RequestHandler {
       streams: Set<http.ServerResponse>;
     },
   ) {
-    this.tokenBytes = Buffer.from(options.token);
     // A page elsewhere could point its own domain name at 127.0.0.1 (DNS rebinding): only our names.
     this.allowedHosts = new Set([`127.0.0.1:${options.port}`, `localhost:${options.port}`]);
   }
@@ -100,13 +99,21 @@ class RequestHandler {
     if (!this.allowedHosts.has(request.headers.host ?? '')) {
       return send(response, 403, 'text/plain; charset=utf-8', 'Refused: unknown Host.');
     }
-    const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', `http://${request.headers.host}`);
+    } catch {
+      // A request target no URL parser accepts (`http://[`): the client's mistake, not ours.
+      return send(response, 400, 'text/plain; charset=utf-8', 'Bad address.');
+    }
     const fromQuery = url.searchParams.get('token');
     if (fromQuery !== null && this.isToken(fromQuery) && request.method === 'GET') {
       // Trade the token in the address for a cookie, and drop it from the address bar.
       url.searchParams.delete('token');
       response.writeHead(303, {
-        Location: `${url.pathname}${url.search}`,
+        // One leading slash: `/.//evil.example/` normalises to a path starting `//`, which a
+        // browser would follow to another site.
+        Location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`,
         'Set-Cookie': `${COOKIE}=${this.options.token}; HttpOnly; SameSite=Strict; Path=/`,
         'Cache-Control': 'no-store',
       });
@@ -130,9 +137,7 @@ class RequestHandler {
   }
 
   private isToken(candidate: string | null | undefined): boolean {
-    if (!candidate) return false;
-    const bytes = Buffer.from(candidate);
-    return bytes.length === this.tokenBytes.length && timingSafeEqual(bytes, this.tokenBytes);
+    return tokenMatches(candidate, this.options.token);
   }
 
   private async api(
@@ -151,6 +156,11 @@ class RequestHandler {
     try {
       body = await readJson(request);
     } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        // The rest of the body is not read: the connection cannot carry another request.
+        response.setHeader('Connection', 'close');
+        return sendJson(response, 413, { error: error.message });
+      }
       return sendJson(response, 400, { error: (error as Error).message });
     }
     try {
@@ -264,12 +274,16 @@ function readCookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
+class BodyTooLargeError extends Error {}
+
 async function readJson(request: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('The request body is too large.');
+    if (size > MAX_BODY_BYTES) {
+      throw new BodyTooLargeError(`The request body is larger than ${MAX_BODY_BYTES / 2 ** 20} MiB.`);
+    }
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');

@@ -59,10 +59,6 @@ export async function runServe(options: {
     options.watch === false
       ? undefined
       : startAppWatcher(library, api, (line) => process.stderr.write(`${line}\n`));
-  process.stdout.write(`${server.url}\n`);
-  process.stderr.write(
-    `kindred: serving ${location.dir} on 127.0.0.1:${server.port}; press Ctrl+C to stop.\n`,
-  );
   const stop = () => {
     // An interrupted scan leaves its photos pending; the next scan finishes them.
     void Promise.allSettled([watcher?.close(), server.close()]).finally(() => {
@@ -72,6 +68,11 @@ export async function runServe(options: {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Only now: whoever reads the address may stop the server at once, and must find the handlers.
+  process.stdout.write(`${server.url}\n`);
+  process.stderr.write(
+    `kindred: serving ${location.dir} on 127.0.0.1:${server.port}; press Ctrl+C to stop.\n`,
+  );
   return server;
 }
 

@@ -98,19 +98,36 @@ async function writeAtomically(file: string, make: () => Promise<Buffer>): Promi
   try {
     data = await make();
   } catch (error) {
+    if (error instanceof MediaNotFoundError) throw error;
     // An unplugged drive or a file deleted since the last scan: nothing to show, not a server fault.
     if (/Input file is missing|ENOENT/.test(String((error as Error).message))) {
       throw new MediaNotFoundError(
         'The photo file is missing (moved, deleted, or on a drive that is not connected).',
       );
     }
-    throw error;
+    // The file changed since it was indexed and is no longer an image sharp can read: also the
+    // file's doing, and the next scan records why.
+    throw new MediaNotFoundError(
+      `The photo file can no longer be read as an image (${String((error as Error).message).split('\n')[0]}); scan its folder again.`,
+    );
   }
   await writeFileAtomically(file, data);
 }
 
+/**
+ * The photo's path, once it is known to be a regular file: sharp would block a thread forever
+ * opening a FIFO put in a photo's place, and read /dev/zero without end.
+ */
+async function regularFile(file: string): Promise<string> {
+  const stat = await fs.promises.stat(file);
+  if (!stat.isFile()) {
+    throw new MediaNotFoundError('The photo file has been replaced by something that is not a file.');
+  }
+  return file;
+}
+
 async function thumbnail(file: string): Promise<Buffer> {
-  return sharp(file)
+  return sharp(await regularFile(file))
     .rotate()
     .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'outside', withoutEnlargement: true })
     .webp({ quality: THUMB_QUALITY, effort: WEBP_EFFORT })
@@ -118,7 +135,7 @@ async function thumbnail(file: string): Promise<Buffer> {
 }
 
 async function screenSized(file: string): Promise<Buffer> {
-  return sharp(file)
+  return sharp(await regularFile(file))
     .rotate()
     .resize(PHOTO_MAX, PHOTO_MAX, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: PHOTO_QUALITY })
@@ -126,7 +143,9 @@ async function screenSized(file: string): Promise<Buffer> {
 }
 
 async function faceCrop(file: string, box: Box): Promise<Buffer> {
-  const upright = await sharp(file).rotate().toBuffer({ resolveWithObject: true });
+  const upright = await sharp(await regularFile(file))
+    .rotate()
+    .toBuffer({ resolveWithObject: true });
   const region = faceCropRegion(box, 1, upright.info.width, upright.info.height);
   return sharp(upright.data)
     .extract(region)

@@ -305,6 +305,12 @@ function validName(raw: string): string {
   const name = raw.trim().replace(/\s+/g, ' ');
   if (name.length === 0) throw new UserInputError('A name cannot be empty.');
   if (name.length > 200) throw new UserInputError('A name can be at most 200 characters long.');
+  // Whitespace was folded above; what is left of the control characters (ESC, NUL, C1) would
+  // restyle a terminal that lists people, and no one's name holds them.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+    throw new UserInputError('A name cannot hold control characters (such as escape or NUL).');
+  }
   if (/^\d+$/.test(name)) {
     throw new UserInputError(`"${name}" looks like a person id; give a name with at least one letter.`);
   }

@@ -34,12 +34,19 @@ const SHARP_OPTIONS = { failOn: 'error', limitInputPixels: MAX_PIXELS, sequentia
  * of lines before the real cause): the message is stored on the photo and shown to the user.
  */
 function cleanSharpMessage(message: string): string {
-  return message
-    .replace(/source: bad seek to \d+/g, '')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .reduce((text, line) => (!text ? line : text.endsWith(':') ? `${text} ${line}` : `${text}; ${line}`), '');
+  return (
+    message
+      .replace(/source: bad seek to \d+/g, '')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      // libjpeg repeats itself on every retry: each cause once is enough.
+      .filter((line, index, lines) => lines.indexOf(line) === index)
+      .reduce(
+        (text, line) => (!text ? line : text.endsWith(':') ? `${text} ${line}` : `${text}; ${line}`),
+        '',
+      )
+  );
 }
 
 function describeSharpError(error: unknown, format?: string): string {
@@ -87,7 +94,7 @@ export async function readPhotoHeader(file: Buffer): Promise<PhotoHeader> {
   if (file.length === 0) throw new PhotoReadError('file is empty (0 bytes)');
   let metadata: Metadata;
   try {
-    metadata = await sharp(file, SHARP_OPTIONS).metadata();
+    metadata = await withCause(() => sharp(file, SHARP_OPTIONS).metadata());
   } catch (error) {
     throw new PhotoReadError(describeSharpError(error));
   }
@@ -135,22 +142,47 @@ export async function decodeScaled(file: Buffer, header: PhotoHeader, scale: num
   const width = Math.max(1, Math.round(header.width * scale));
   const height = Math.max(1, Math.round(header.height * scale));
   try {
-    let pipeline = sharp(file, SHARP_OPTIONS).rotate();
-    if (width !== header.width || height !== header.height) {
-      pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: scale < 1 ? 'lanczos3' : 'cubic' });
-    }
-    const { data, info } = await pipeline
-      .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
-    return {
-      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-      width: info.width,
-      height: info.height,
-    };
+    return await withCause(() => decodeOnce(file, header, width, height, scale));
   } catch (error) {
     throw new PhotoReadError(describeSharpError(error, header.format));
   }
+}
+
+/**
+ * libvips keeps its error messages in one buffer for the whole process: when two workers fail at
+ * the same moment, one may find it emptied and report "Unknown error". The cause is worth one more
+ * try (a second failure in a row is reported as it comes).
+ */
+async function withCause<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!/^\s*(Unknown error)?\s*$/i.test(error instanceof Error ? error.message : String(error)))
+      throw error;
+    return run();
+  }
+}
+
+async function decodeOnce(
+  file: Buffer,
+  header: PhotoHeader,
+  width: number,
+  height: number,
+  scale: number,
+): Promise<RgbImage> {
+  let pipeline = sharp(file, SHARP_OPTIONS).rotate();
+  if (width !== header.width || height !== header.height) {
+    pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: scale < 1 ? 'lanczos3' : 'cubic' });
+  }
+  const { data, info } = await pipeline
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    width: info.width,
+    height: info.height,
+  };
 }

@@ -45,11 +45,26 @@ export function createAnalysisPool(
     idleTimeout: 60_000,
     workerData: { modelsDir: options.modelsDir ?? resolveModelsDir() },
   });
+  // Tasks still running when the pool closes: a worker terminated inside ONNX Runtime's native
+  // code (a session still loading) aborts the whole process ("terminate called after throwing an
+  // instance of 'Napi::Error'"), which `kindred verify` did whenever its first image failed.
+  const running = new Set<Promise<unknown>>();
+  const track = <T>(task: Promise<T>): Promise<T> => {
+    running.add(task);
+    const forget = () => running.delete(task);
+    task.then(forget, forget);
+    return task;
+  };
   return {
     workers,
     analyse: (task) =>
-      piscina.run({ previewsDir: options.previewsDir, ...task, kind: 'analyse' }) as Promise<AnalyseResult>,
-    embedBox: (task) => piscina.run({ ...task, kind: 'embed-box' }) as Promise<EmbedBoxResult>,
-    close: () => piscina.destroy(),
+      track(
+        piscina.run({ previewsDir: options.previewsDir, ...task, kind: 'analyse' }) as Promise<AnalyseResult>,
+      ),
+    embedBox: (task) => track(piscina.run({ ...task, kind: 'embed-box' }) as Promise<EmbedBoxResult>),
+    close: async () => {
+      await Promise.allSettled([...running]);
+      await piscina.destroy();
+    },
   };
 }

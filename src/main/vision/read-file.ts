@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { FileFacts } from './task';
 
@@ -37,7 +38,9 @@ export async function readPhotoFile(
 ): Promise<{ bytes: Buffer; facts: FileFacts; contentHash: string }> {
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(filePath, 'r');
+    // Non-blocking: a file swapped for a FIFO after the walk would otherwise block this open until
+    // something writes to it, hanging the worker. For regular files the flag changes nothing.
+    handle = await fs.open(filePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     throw new FileReadError(describeFsError(error as NodeJS.ErrnoException), null);
   }

@@ -5,7 +5,7 @@ import { isFolderOnline } from '../scanner/folder-state';
 import { isHiddenInside, isInside } from '../scanner/reconcile';
 import type { WrittenPhoto } from '../scanner/scan';
 import { isSidecarPath } from '../interchange/read-regions';
-import { isPhotoPath, type WalkedFile } from '../scanner/walk';
+import { isLoopAlias, isPhotoPath, type WalkedFile } from '../scanner/walk';
 import type { LibraryService } from '../services/library';
 import { DEFAULT_PIPELINE, type PipelineOptions } from '../vision/pipeline';
 import type { AnalysisPool } from '../vision/pool';
@@ -258,7 +258,10 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
       // that folder's raw events. Polling has to look at each photo file.
       ignored: (candidate, stats) =>
         isHiddenInside(candidate, root) ||
-        (stats?.isFile() === true && (!polling || !(isPhotoPath(candidate) || isSidecarPath(candidate)))),
+        (stats?.isFile() === true && (!polling || !(isPhotoPath(candidate) || isSidecarPath(candidate)))) ||
+        // chokidar follows links to folders: one back up the tree would be watched to the
+        // system's link limit, each new photo added again at every level.
+        ((stats?.isDirectory() === true || stats?.isSymbolicLink() === true) && isLoopAlias(candidate, root)),
     });
     folder.fsw = fsw;
     fsw.on('all', (_event, changed) => this.markDirty(folder, changed));

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { walkPhotos } from '../../../src/main/scanner/walk';
+import { isLoopAlias, walkPhotos } from '../../../src/main/scanner/walk';
 import { tempDir } from '../../support/fixtures';
 
 const cleanups: (() => void)[] = [];
@@ -48,5 +48,26 @@ describe('walkPhotos', () => {
     const stat = fs.statSync(path.join(root, 'a.jpg'));
     expect(a.size).toBe(1);
     expect(a.mtimeMs).toBe(Math.trunc(stat.mtimeMs));
+  });
+});
+
+describe('isLoopAlias', () => {
+  it('names paths reached through a link back up the tree, and only those', () => {
+    const root = makeTree();
+    expect(isLoopAlias(path.join(root, 'nested', 'loop'), root)).toBe(true);
+    expect(isLoopAlias(path.join(root, 'nested', 'loop', 'a.jpg'), root)).toBe(true);
+    expect(isLoopAlias(path.join(root, 'nested', 'loop', 'nested', 'loop'), root)).toBe(true);
+    for (const plain of [
+      '',
+      'a.jpg',
+      'nested',
+      'nested/deeper/c.png',
+      'elsewhere',
+      'elsewhere/g.webp',
+      'gone/x.jpg',
+    ]) {
+      expect(isLoopAlias(path.join(root, plain), root), plain).toBe(false);
+    }
+    expect(isLoopAlias('/etc/passwd', root)).toBe(false);
   });
 });

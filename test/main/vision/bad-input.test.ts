@@ -4,6 +4,7 @@
  * stored on the photo. A JPEG whose EXIF or XMP block is damaged but whose pixels are fine is
  * still indexed; unreadable EXIF is reported as a warning (the date taken is then unknown).
  */
+import { execFileSync } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -163,6 +164,13 @@ describe('files that are not readable photos → { ok: false } naming the cause'
     const folder = path.join(temp.dir, 'album.jpg');
     fs.mkdirSync(folder);
     await expectFailure(folder, /not a regular file|folder/);
+  });
+
+  it('a FIFO named like a photo (swapped in after the walk): refused without blocking on open', async () => {
+    const fifo = path.join(temp.dir, 'swapped.jpg');
+    execFileSync('mkfifo', [fifo]);
+    // Before opening without blocking, this open waited for a writer forever (the test timed out).
+    await expectFailure(fifo, /not a regular file/);
   });
 
   it('a file that does not exist (deleted between scan and analysis)', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_PIPELINE } from '../../vision/pipeline';
 import { EXIT_OK, UsageError } from '../errors';
+import { printable } from '../printable';
 import { formatDuration, ProgressBar } from '../progress';
 import { withLibrary } from './open';
 
@@ -49,7 +50,7 @@ export async function runScan(
   );
   bar?.finish();
   for (const problem of summary.problems)
-    process.stderr.write(`kindred: skipped ${problem.path}: ${problem.message}\n`);
+    process.stderr.write(`kindred: skipped ${printable(problem.path)}: ${printable(problem.message)}\n`);
 
   const analysed = summary.indexed + summary.failed;
   const rate = summary.elapsedMs > 0 ? (analysed * 1000) / summary.elapsedMs : 0;
@@ -65,7 +66,7 @@ export async function runScan(
   const failuresHint =
     summary.failed > 0 ? `; list the failures with: kindred photos --status error${libraryFlag}` : '';
   process.stdout.write(
-    `${verb} ${roots.length === 1 ? roots[0] : `${roots.length} folders`}: ${details.join(', ')}. ` +
+    `${verb} ${roots.length === 1 ? printable(roots[0]) : `${roots.length} folders`}: ${details.join(', ')}. ` +
       `${summary.indexed} indexed, ${summary.failed} failed${failuresHint}\n`,
   );
   return EXIT_OK;

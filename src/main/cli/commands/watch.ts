@@ -1,6 +1,7 @@
 import { DEFAULT_PIPELINE } from '../../vision/pipeline';
 import { LibraryWatcher, type WatchChange } from '../../watcher/library-watcher';
 import { EXIT_OK, UsageError } from '../errors';
+import { printable } from '../printable';
 import { withLibrary } from './open';
 import { parseWorkers } from './scan';
 
@@ -39,9 +40,11 @@ export async function runWatch(options: {
       workers,
       pipeline: { ...DEFAULT_PIPELINE, smallFaces: options.smallFaces ?? false },
     });
-    watcher.on('change', (change) => process.stdout.write(`${describeChange(change)}\n`));
+    watcher.on('change', (change) => process.stdout.write(`${printable(describeChange(change))}\n`));
     watcher.on('problem', (problem) =>
-      process.stderr.write(`kindred: ${problem.path ? `${problem.path}: ` : ''}${problem.message}\n`),
+      process.stderr.write(
+        printable(`kindred: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`) + '\n',
+      ),
     );
     watcher.on('library-changed', ({ newPeople }) => {
       if (newPeople > 0) process.stderr.write(`kindred: ${newPeople} new people found\n`);
