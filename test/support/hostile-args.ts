@@ -6,9 +6,19 @@
  * prototype-pollution keys, deep nesting, extra arguments, path strings.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import { afterAll } from 'vitest';
 import { API_SCHEMAS } from '../../src/main/services/api-schemas';
+
+/**
+ * An absolute folder that does not exist, inside a temporary folder of the test file (removed after
+ * it): a call that accepts it (an export creates its output folder) writes nowhere else.
+ */
+const FUZZ_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-fuzz-'));
+afterAll(() => fs.rmSync(FUZZ_DIR, { recursive: true, force: true }));
+const ABSENT_FOLDER = path.join(FUZZ_DIR, 'no-such-folder');
 
 export const HOSTILE_STRINGS = [
   '',
@@ -154,10 +164,7 @@ function shapedBy(schema: SchemaNode): fc.Arbitrary<unknown> {
         fc.constantFrom(...HOSTILE_NUMBERS),
       );
     case 'string':
-      return fc.oneof(
-        safeString,
-        fc.constantFrom('Ada', '1987-05-14', '/nonexistent/kindred-folder', ...HOSTILE_STRINGS),
-      );
+      return fc.oneof(safeString, fc.constantFrom('Ada', '1987-05-14', ABSENT_FOLDER, ...HOSTILE_STRINGS));
     case 'boolean':
       return fc.boolean();
     case 'array':
@@ -196,15 +203,7 @@ export function wellTyped(schema: SchemaNode): fc.Arbitrary<unknown> {
         fc.integer({ min: 0, max: 600 }),
       );
     case 'string':
-      return fc.constantFrom(
-        'Ada',
-        'Grace Hopper',
-        '1987-05-14',
-        '2999-01-01',
-        '42',
-        '/nonexistent/kindred-folder',
-        ' ',
-      );
+      return fc.constantFrom('Ada', 'Grace Hopper', '1987-05-14', '2999-01-01', '42', ABSENT_FOLDER, ' ');
     case 'boolean':
       return fc.boolean();
     case 'array':
