@@ -1,0 +1,328 @@
+/**
+ * `npm run test:chaos`: the crash harness. Starts `kindred scan`, then `kindred watch` under a
+ * stream of file changes, on a few hundred generated photos, and kills it with SIGKILL at random
+ * moments (seeded: the seed is printed, rerun with CHAOS_SEED=N), reopening and continuing each
+ * time. Between kills it records user decisions with the CLI. After every kill the library must
+ * pass its integrity check, hold no photo or face twice and keep every decision recorded so far;
+ * at the end every photo must be indexed or error. Any violation makes the run exit 1.
+ *
+ * Options (environment): CHAOS_SEED, CHAOS_PHOTOS (stable photos, default 200), CHAOS_CHURN
+ * (photos the watch phase changes, default 60), CHAOS_SCAN_KILLS (default 30), CHAOS_WATCH_KILLS
+ * (default 22), CHAOS_KEEP=1 keeps the temporary folder.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KINDRED_BIN } from '../support/cli';
+import { chooseDecision } from './decisions';
+import {
+  compareSnapshots,
+  counts,
+  decisionSnapshot,
+  duplicates,
+  integrity,
+  openForCheck,
+  type LibraryCounts,
+} from './invariants';
+import { fixtureSources, writeVariant, writeVariants } from './photos';
+import { Random } from './random';
+
+const env = (name: string, fallback: number) => {
+  const value = process.env[name];
+  return value === undefined || value === '' ? fallback : Number(value);
+};
+const seed = env('CHAOS_SEED', Date.now() % 1_000_000);
+const STABLE = env('CHAOS_PHOTOS', 200);
+const CHURN = env('CHAOS_CHURN', 60);
+const SCAN_KILLS = env('CHAOS_SCAN_KILLS', 30);
+const WATCH_KILLS = env('CHAOS_WATCH_KILLS', 22);
+const WORKERS = '2';
+
+const random = new Random(seed);
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-chaos-'));
+const photosDir = path.join(root, 'photos');
+const stableDir = path.join(photosDir, 'stable');
+const churnDir = path.join(photosDir, 'churn');
+const libraryDir = path.join(root, 'library');
+const databaseFile = path.join(libraryDir, 'library.db');
+const logFile = path.join(root, 'processes.log');
+
+const tally = {
+  kills: 0,
+  scanKills: 0,
+  watchKills: 0,
+  completedRuns: 0,
+  checks: 0,
+  decisionsRecorded: 0,
+  decisionsRefused: 0,
+  decisionLinesChecked: 0,
+  churnOps: 0,
+  clusterRuns: 0,
+  violations: [] as string[],
+};
+let expected: string[] = [];
+let names = 0;
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function violation(when: string, problems: readonly string[]): void {
+  for (const problem of problems.slice(0, 20)) tally.violations.push(`${when}: ${problem}`);
+  if (problems.length > 20) tally.violations.push(`${when}: … and ${problems.length - 20} more`);
+  for (const problem of problems.slice(0, 20)) log(`  VIOLATION ${when}: ${problem}`);
+}
+
+/** A `kindred` child, its output appended to the run's log. */
+function start(args: string[]): {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: string | null; stderr: string }>;
+} {
+  const child = spawn(process.execPath, [KINDRED_BIN, ...args, '--library', libraryDir], {
+    env: { ...process.env, KINDRED_LIBRARY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const out = fs.createWriteStream(logFile, { flags: 'a' });
+  out.write(`\n$ kindred ${args.join(' ')} (pid ${child.pid})\n`);
+  child.stdout!.pipe(out, { end: false });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    out.write(chunk);
+  });
+  const exited = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => {
+      out.end();
+      resolve({ code, signal, stderr });
+    }),
+  );
+  return { child, exited };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A crash's aftermath: the checks every kill must pass. */
+function checkAfterCrash(when: string): LibraryCounts | undefined {
+  if (!fs.existsSync(databaseFile)) return undefined;
+  const db = openForCheck(databaseFile);
+  try {
+    tally.checks++;
+    violation(when, integrity(db));
+    violation(when, duplicates(db));
+    const actual = decisionSnapshot(db, stableDir);
+    tally.decisionLinesChecked += expected.length;
+    violation(when, compareSnapshots(expected, actual));
+    return counts(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Makes one user decision with the CLI (maybe while a scan or watch runs) and remembers it. */
+async function decide(when: string): Promise<void> {
+  if (!fs.existsSync(databaseFile)) return;
+  const db = openForCheck(databaseFile);
+  let decision;
+  try {
+    decision = chooseDecision({
+      db,
+      stableDir,
+      random,
+      newName: () => `Person ${String.fromCharCode(65 + (names % 26))}${++names}`,
+    });
+  } finally {
+    db.close();
+  }
+  if (!decision) {
+    // Faces but nobody to decide about yet (a scan groups at its end, which kills often prevent):
+    // the user groups them, which is a write of its own to survive the next kill.
+    const { exited } = start(['cluster']);
+    const result = await exited;
+    if (result.code === 0) tally.clusterRuns++;
+    else violation(`${when}: kindred cluster`, [`exited with ${result.code}: ${result.stderr.trim()}`]);
+    return;
+  }
+  const { exited } = start(decision.args);
+  const result = await exited;
+  const after = openForCheck(databaseFile);
+  try {
+    const snapshot = decisionSnapshot(after, stableDir);
+    if (result.code === 0) {
+      tally.decisionsRecorded++;
+      expected = snapshot;
+    } else {
+      tally.decisionsRefused++;
+      // A refusal must be a clear message and change nothing.
+      if (/SQLITE_|\n\s+at /.test(result.stderr))
+        violation(`${when}: kindred ${decision.args.join(' ')}`, [`crashed: ${result.stderr.trim()}`]);
+      violation(`${when}: refused kindred ${decision.args.join(' ')}`, compareSnapshots(expected, snapshot));
+    }
+  } finally {
+    after.close();
+  }
+}
+
+/** Runs `kindred scan` and kills it after a random moment; returns whether it was killed. */
+async function scanOnce(killAfterMs: number | undefined): Promise<boolean> {
+  const { child, exited } = start(['scan', photosDir, '--workers', WORKERS]);
+  const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  const result = await exited;
+  clearTimeout(timer);
+  if (result.signal === 'SIGKILL') return true;
+  if (result.code !== 0) violation('scan', [`exited with ${result.code}: ${result.stderr.trim()}`]);
+  tally.completedRuns++;
+  return false;
+}
+
+/** One change a user makes to the churn folder: a new photo, new bytes, a deletion or a rename. */
+async function churnOnce(): Promise<void> {
+  const files = fs.existsSync(churnDir) ? listFiles(churnDir) : [];
+  const roll = random.next();
+  const sources = fixtureSources();
+  tally.churnOps++;
+  try {
+    if (files.length < 10 || roll < 0.3) {
+      await writeVariant(random.pick(sources), path.join(churnDir, `new-${tally.churnOps}.jpg`), random);
+    } else if (roll < 0.55) {
+      await writeVariant(random.pick(sources), random.pick(files), random);
+    } else if (roll < 0.75) {
+      fs.rmSync(random.pick(files), { force: true });
+    } else {
+      const from = random.pick(files);
+      const sub = path.join(churnDir, random.pick(['', 'a', 'b', 'a/deeper']));
+      fs.mkdirSync(sub, { recursive: true });
+      fs.renameSync(from, path.join(sub, `renamed-${tally.churnOps}.jpg`));
+    }
+  } catch (error) {
+    // The file went away under us: a user's own race, nothing to check.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+function listFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.jpg') && !entry.name.startsWith('.'))
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+/** `kindred watch` under a stream of changes, killed at a random moment. */
+async function watchOnce(killAfterMs: number, concurrentDecision: boolean): Promise<void> {
+  const { child, exited } = start(['watch', '--workers', WORKERS]);
+  let running = true;
+  const stopped = exited.then((result) => {
+    running = false;
+    return result;
+  });
+  const churn = (async () => {
+    while (running) {
+      await sleep(random.int(100, 600));
+      if (running) await churnOnce();
+    }
+  })();
+  if (concurrentDecision) await decide('during watch');
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  const result = await stopped;
+  clearTimeout(timer);
+  await churn;
+  if (result.signal !== 'SIGKILL')
+    violation('watch', [`stopped by itself (${result.code}): ${result.stderr.trim()}`]);
+}
+
+/** The library matches the disk: every file a row, every row a file, nothing pending. */
+function converged(): string[] {
+  const db = openForCheck(databaseFile);
+  try {
+    const rows = new Set(db.prepare(`SELECT path FROM photos`).pluck().all() as string[]);
+    const files = new Set([...listFiles(stableDir), ...listFiles(churnDir)]);
+    const problems: string[] = [];
+    for (const file of files) if (!rows.has(file)) problems.push(`file not in the library: ${file}`);
+    for (const row of rows) if (!files.has(row)) problems.push(`library row without a file: ${row}`);
+    const pending = db
+      .prepare(`SELECT COUNT(*) FROM photos WHERE status = 'pending'`)
+      .pluck()
+      .get() as number;
+    if (pending > 0) problems.push(`${pending} photos still pending`);
+    return problems;
+  } finally {
+    db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  log(`chaos: seed ${seed} (rerun with CHAOS_SEED=${seed}), ${STABLE} + ${CHURN} photos, in ${root}`);
+  await writeVariants(stableDir, STABLE, random);
+  await writeVariants(churnDir, CHURN, random, 'c');
+  const started = performance.now();
+
+  // Phase 1: scan, killed at random moments until enough kills; decisions between kills.
+  while (tally.scanKills < SCAN_KILLS) {
+    const killed = await scanOnce(random.int(300, 4000));
+    if (killed) {
+      tally.kills++;
+      tally.scanKills++;
+    }
+    const state = checkAfterCrash(`after scan kill ${tally.scanKills}`);
+    if (state && tally.scanKills % 3 === 0) log(`  scan kill ${tally.scanKills}: ${JSON.stringify(state)}`);
+    await decide(`after scan kill ${tally.scanKills}`);
+  }
+  await scanOnce(undefined);
+  violation('after the last scan', converged());
+  const afterScan = checkAfterCrash('after the last scan');
+  log(`scan phase: ${tally.scanKills} kills, then a complete scan: ${JSON.stringify(afterScan)}`);
+
+  // Phase 2: watch under a stream of adds, changes, deletions and renames, killed at random.
+  while (tally.watchKills < WATCH_KILLS) {
+    await watchOnce(random.int(1500, 7000), random.next() < 0.6);
+    tally.kills++;
+    tally.watchKills++;
+    const state = checkAfterCrash(`after watch kill ${tally.watchKills}`);
+    if (tally.watchKills % 3 === 0) log(`  watch kill ${tally.watchKills}: ${JSON.stringify(state)}`);
+    if (random.next() < 0.5) await decide(`after watch kill ${tally.watchKills}`);
+  }
+
+  // Eventually: a watch left alone catches up with the disk and ends with nothing pending.
+  const { child, exited } = start(['watch', '--workers', WORKERS]);
+  let problems = ['never looked'];
+  for (let waited = 0; waited < 240_000; waited += 1000) {
+    await sleep(1000);
+    problems = converged();
+    if (problems.length === 0) break;
+  }
+  child.kill('SIGTERM');
+  const result = await exited;
+  if (result.code !== 0)
+    violation('final watch', [`exited with ${result.code} ${result.signal}: ${result.stderr.trim()}`]);
+  violation('final watch', problems);
+  const final = checkAfterCrash('at the end');
+  const elapsed = (performance.now() - started) / 1000;
+
+  log('');
+  log(`chaos: seed ${seed}, ${elapsed.toFixed(0)} s`);
+  log(
+    `  kills: ${tally.kills} (scan ${tally.scanKills}, watch ${tally.watchKills}); runs that finished before their kill: ${tally.completedRuns}`,
+  );
+  log(
+    `  checks after a kill: ${tally.checks}; file changes under watch: ${tally.churnOps}; kindred cluster runs: ${tally.clusterRuns}`,
+  );
+  log(
+    `  photos: ${final?.photos} (${final?.indexed} indexed, ${final?.failed} error, ${final?.pending} pending); faces: ${final?.faces}; people: ${final?.people} (${final?.named} named)`,
+  );
+  log(
+    `  decisions: ${tally.decisionsRecorded} recorded, ${tally.decisionsRefused} refused; ${expected.length} decision lines kept at the end, ${tally.decisionLinesChecked} line checks in all`,
+  );
+  log(`  violations: ${tally.violations.length}`);
+  if (tally.violations.length > 0) {
+    for (const line of tally.violations.slice(0, 50)) log(`    ${line}`);
+    log(`  processes' output: ${logFile}`);
+    process.exitCode = 1;
+  } else if (process.env.CHAOS_KEEP !== '1') {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`chaos: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
