@@ -3,7 +3,7 @@
  * each command pulls in the engine (SQLite, sharp, ONNX Runtime) when it runs.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
+import { EXIT_BUSY, EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
 
 const program = new Command();
 
@@ -45,8 +45,12 @@ program
     '--small-faces',
     'also search large photos tile by tile for faces down to ~40 px (several times slower)',
   )
+  .option('--no-wait', 'if another process is indexing the library, exit (code 75) instead of waiting')
   .action(
-    async (folders: string[], options: { library?: string; workers?: string; smallFaces?: boolean }) => {
+    async (
+      folders: string[],
+      options: { library?: string; workers?: string; smallFaces?: boolean; wait: boolean },
+    ) => {
       const { runScan } = await import('./commands/scan');
       process.exitCode = await runScan(folders, options);
     },
@@ -59,8 +63,12 @@ program
   .addOption(libraryOption())
   .option('--workers <n>', 'vision worker threads (default: one per core)')
   .option('--small-faces', 'also search large photos tile by tile for faces down to ~40 px')
+  .option('--no-wait', 'if another process is indexing the library, exit (code 75) instead of waiting')
   .action(
-    async (folders: string[], options: { library?: string; workers?: string; smallFaces?: boolean }) => {
+    async (
+      folders: string[],
+      options: { library?: string; workers?: string; smallFaces?: boolean; wait: boolean },
+    ) => {
       const { runScan } = await import('./commands/scan');
       process.exitCode = await runScan(folders, options, 'Added');
     },
@@ -93,7 +101,8 @@ program
   .addOption(libraryOption())
   .option('--workers <n>', 'vision worker threads (default: one per core)')
   .option('--small-faces', 'also search large photos tile by tile for faces down to ~40 px')
-  .action(async (options: { library?: string; workers?: string; smallFaces?: boolean }) => {
+  .option('--no-wait', 'if another process is indexing the library, exit (code 75) instead of waiting')
+  .action(async (options: { library?: string; workers?: string; smallFaces?: boolean; wait: boolean }) => {
     const { runWatch } = await import('./commands/watch');
     process.exitCode = await runWatch(options);
   });
@@ -304,7 +313,8 @@ async function main(): Promise<void> {
       (error instanceof Error &&
         ['LibraryOpenError', 'UserInputError', 'LibraryTooNewError'].includes(error.name));
     process.stderr.write(`kindred: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = known ? EXIT_USAGE : EXIT_FAILURE;
+    const busy = error instanceof Error && error.name === 'LibraryBusyError';
+    process.exitCode = busy ? EXIT_BUSY : known ? EXIT_USAGE : EXIT_FAILURE;
   }
 }
 
