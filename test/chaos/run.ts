@@ -6,8 +6,8 @@
  * pass its integrity check, hold no photo or face twice and keep every decision recorded so far;
  * at the end every photo must be indexed or error. Any violation makes the run exit 1.
  *
- * Options (environment): CHAOS_SEED, CHAOS_PHOTOS (stable photos, default 200), CHAOS_CHURN
- * (photos the watch phase changes, default 60), CHAOS_SCAN_KILLS (default 30), CHAOS_WATCH_KILLS
+ * Options (environment): CHAOS_SEED, CHAOS_PHOTOS (stable photos, default 160), CHAOS_CHURN
+ * (photos the watch phase changes, default 40), CHAOS_SCAN_KILLS (default 30), CHAOS_WATCH_KILLS
  * (default 22), CHAOS_KEEP=1 keeps the temporary folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,17 +33,19 @@ const env = (name: string, fallback: number) => {
   return value === undefined || value === '' ? fallback : Number(value);
 };
 const seed = env('CHAOS_SEED', Date.now() % 1_000_000);
-const STABLE = env('CHAOS_PHOTOS', 200);
-const CHURN = env('CHAOS_CHURN', 60);
+const STABLE = env('CHAOS_PHOTOS', 160);
+const CHURN = env('CHAOS_CHURN', 40);
 const SCAN_KILLS = env('CHAOS_SCAN_KILLS', 30);
 const WATCH_KILLS = env('CHAOS_WATCH_KILLS', 22);
-const WORKERS = '2';
+// One vision worker: the machines this runs on share their cores; a second worker buys nothing.
+const WORKERS = '1';
 
 const random = new Random(seed);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-chaos-'));
 const photosDir = path.join(root, 'photos');
-const stableDir = path.join(photosDir, 'stable');
-const churnDir = path.join(photosDir, 'churn');
+// The scan takes photos in the order it finds them: the album first, so decisions start early.
+const stableDir = path.join(photosDir, 'album');
+const churnDir = path.join(photosDir, 'inbox');
 const libraryDir = path.join(root, 'library');
 const databaseFile = path.join(libraryDir, 'library.db');
 const logFile = path.join(root, 'processes.log');
@@ -163,10 +165,40 @@ async function decide(when: string): Promise<void> {
   }
 }
 
-/** Runs `kindred scan` and kills it after a random moment; returns whether it was killed. */
-async function scanOnce(killAfterMs: number | undefined): Promise<boolean> {
+const indexedNow = (): number => {
+  if (!fs.existsSync(databaseFile)) return 0;
+  const db = openForCheck(databaseFile);
+  try {
+    return db.prepare(`SELECT COUNT(*) FROM photos WHERE status <> 'pending'`).pluck().get() as number;
+  } catch {
+    return 0; // the schema is not there yet
+  } finally {
+    db.close();
+  }
+};
+
+/**
+ * Runs `kindred scan` and kills it at a random moment; returns whether it was killed. A third of
+ * the kills fall in the first seconds (opening, migrating, walking the folders, starting the
+ * models); the rest once the scan has written a random number of results (1–12), a random moment
+ * later, so that kills land while results are written whatever the machine's speed.
+ */
+async function scanOnce(kill: boolean): Promise<boolean> {
+  const before = indexedNow();
   const { child, exited } = start(['scan', photosDir, '--workers', WORKERS]);
-  const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  let done = false;
+  void exited.then(() => (done = true));
+  let timer: NodeJS.Timeout | undefined;
+  if (kill && random.next() < 0.35) {
+    timer = setTimeout(() => child.kill('SIGKILL'), random.int(150, 3000));
+  } else if (kill) {
+    const photos = random.int(1, 12);
+    const extra = random.int(0, 1500);
+    void (async () => {
+      while (!done && indexedNow() < before + photos) await sleep(100);
+      if (!done) timer = setTimeout(() => child.kill('SIGKILL'), extra);
+    })();
+  }
   const result = await exited;
   clearTimeout(timer);
   if (result.signal === 'SIGKILL') return true;
@@ -222,6 +254,13 @@ async function watchOnce(killAfterMs: number, concurrentDecision: boolean): Prom
     }
   })();
   if (concurrentDecision) await decide('during watch');
+  // Half the kills at a random moment from the start, half a random moment after its first write.
+  if (random.next() < 0.5) {
+    const before = indexedNow();
+    const deadline = Date.now() + 30_000;
+    while (running && indexedNow() === before && Date.now() < deadline) await sleep(100);
+    killAfterMs = random.int(0, 2500);
+  }
   const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   const result = await stopped;
   clearTimeout(timer);
@@ -258,7 +297,7 @@ async function main(): Promise<void> {
 
   // Phase 1: scan, killed at random moments until enough kills; decisions between kills.
   while (tally.scanKills < SCAN_KILLS) {
-    const killed = await scanOnce(random.int(300, 4000));
+    const killed = await scanOnce(true);
     if (killed) {
       tally.kills++;
       tally.scanKills++;
@@ -267,7 +306,7 @@ async function main(): Promise<void> {
     if (state && tally.scanKills % 3 === 0) log(`  scan kill ${tally.scanKills}: ${JSON.stringify(state)}`);
     await decide(`after scan kill ${tally.scanKills}`);
   }
-  await scanOnce(undefined);
+  await scanOnce(false);
   violation('after the last scan', converged());
   const afterScan = checkAfterCrash('after the last scan');
   log(`scan phase: ${tally.scanKills} kills, then a complete scan: ${JSON.stringify(afterScan)}`);

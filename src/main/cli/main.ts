@@ -299,6 +299,43 @@ program
     await runServe(options);
   });
 
+program
+  .command('backup')
+  .description('write a consistent copy of the library database, even while it is in use')
+  .requiredOption('--out <file>', 'the copy to write')
+  .option('--force', 'replace --out if it exists')
+  .addOption(libraryOption())
+  .action(async (options: { library?: string; out: string; force?: boolean }) => {
+    const { runBackup } = await import('./commands/backup');
+    process.exitCode = await runBackup(options);
+  });
+
+const decisions = program
+  .command('decisions')
+  .description(
+    'carry your decisions (names, corrections, hidden people, covers, birth dates) to another library',
+  );
+decisions
+  .command('export')
+  .description('write every decision to a JSON file (faces named by photo content and box)')
+  .requiredOption('--out <file>', 'the JSON file to write')
+  .option('--force', 'replace --out if it exists')
+  .addOption(libraryOption())
+  .action(async (options: { library?: string; out: string; force?: boolean }) => {
+    const { runDecisionsExport } = await import('./commands/decisions');
+    process.exitCode = await runDecisionsExport(options);
+  });
+decisions
+  .command('import')
+  .description('apply a decisions file to this library (scan the photos first); safe to repeat')
+  .argument('<file>', 'a file written by kindred decisions export')
+  .option('--json', 'print the report as JSON')
+  .addOption(libraryOption())
+  .action(async (file: string, options: { library?: string; json?: boolean }) => {
+    const { runDecisionsImport } = await import('./commands/decisions');
+    process.exitCode = await runDecisionsImport(file, options);
+  });
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
