@@ -40,13 +40,19 @@ export async function runBackup(options: {
     );
     return EXIT_OK;
   } finally {
-    fs.rmSync(partial, { force: true });
+    for (const leftover of [partial, `${partial}-wal`, `${partial}-shm`, `${partial}-journal`])
+      fs.rmSync(leftover, { force: true });
   }
 }
 
+/**
+ * The copy keeps the library's WAL mode, which would give it -wal and -shm companions whenever it
+ * is opened: it is turned into a single self-contained file first, then checked.
+ */
 function checkCopy(file: string): { photos: number; faces: number; people: number } {
-  const copy = new Database(file, { readonly: true, fileMustExist: true });
+  const copy = new Database(file, { fileMustExist: true });
   try {
+    copy.pragma('journal_mode = DELETE');
     const check = copy.pragma('integrity_check', { simple: true });
     if (check !== 'ok')
       throw new Error(
