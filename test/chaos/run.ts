@@ -8,7 +8,8 @@
  *
  * Options (environment): CHAOS_SEED, CHAOS_PHOTOS (stable photos, default 160), CHAOS_CHURN
  * (photos the watch phase changes, default 40), CHAOS_SCAN_KILLS (default 30), CHAOS_WATCH_KILLS
- * (default 22), CHAOS_KEEP=1 keeps the temporary folder.
+ * (default 22), CHAOS_KEEP=1 keeps the temporary folder, CHAOS_SABOTAGE=1 deletes a decision
+ * behind the harness's back to show that the checks catch it (the run must then fail).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -104,11 +105,31 @@ function start(args: string[]): {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * CHAOS_SABOTAGE=1 proves the checks can fail: once a decision exists, one is deleted behind the
+ * harness's back (as a crash losing it would), and the run must end with a violation.
+ */
+let sabotaged = process.env.CHAOS_SABOTAGE !== '1';
+function sabotage(db: ReturnType<typeof openForCheck>): void {
+  if (sabotaged || expected.length === 0) return;
+  const removed = db
+    .prepare(
+      `DELETE FROM face_decisions WHERE face_id = (SELECT d.face_id FROM face_decisions d JOIN faces f ON f.id = d.face_id
+         JOIN photos p ON p.id = f.photo_id WHERE p.path LIKE ? LIMIT 1)`,
+    )
+    .run(`${stableDir}${path.sep}%`).changes;
+  if (removed > 0) {
+    sabotaged = true;
+    log('  (sabotage: one decision deleted behind the harness’s back)');
+  }
+}
+
 /** A crash's aftermath: the checks every kill must pass. */
 function checkAfterCrash(when: string): LibraryCounts | undefined {
   if (!fs.existsSync(databaseFile)) return undefined;
   const db = openForCheck(databaseFile);
   try {
+    sabotage(db);
     tally.checks++;
     violation(when, integrity(db));
     violation(when, duplicates(db));
