@@ -99,6 +99,24 @@ describe('two indexers', () => {
   });
 });
 
+describe('the app (kindred serve) and the CLI', () => {
+  it('serve indexes, so a CLI scan waits for it or exits 75 naming it; CLI decisions go through', async () => {
+    const serve = startKindred(['serve', '--port', '0', ...at()]);
+    children.push(serve);
+    await serve.waitFor(/http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    const lockFile = path.join(library, 'indexing.lock');
+    while (!fs.existsSync(lockFile)) await new Promise((resolve) => setTimeout(resolve, 50));
+    const refused = kindred(['scan', photos, '--no-wait', ...at()]);
+    expect(refused.status).toBe(EXIT_BUSY);
+    expect(refused.stderr).toContain(`is being indexed by \`kindred serve\` (pid ${serve.child.pid}`);
+    const people = JSON.parse(kindred(['people', '--json', ...at()]).stdout) as PersonSummary[];
+    const named = kindred(['name', String(people[0].id), 'Served', ...at()]);
+    expect(named.status, named.stderr).toBe(0);
+    await stop(serve);
+    expect(fs.existsSync(lockFile)).toBe(false);
+  });
+});
+
 describe('short writes beside an indexer', () => {
   it('names, hides and backs up while kindred watch writes, all at once, without a busy error', async () => {
     const watcher = watch();
