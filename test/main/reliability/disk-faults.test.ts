@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kindred } from '../../support/cli';
+import { startKindred } from '../../support/processes';
 import { fixture, readManifest, tempDir } from '../../support/fixtures';
 
 /**
@@ -47,6 +48,15 @@ function checkDatabase(): { pending: number; indexed: number } {
   }
 }
 
+const failed = () => {
+  const db = new Database(path.join(library(), 'library.db'), { readonly: true });
+  try {
+    return db.prepare(`SELECT COUNT(*) FROM photos WHERE status = 'error'`).pluck().get() as number;
+  } finally {
+    db.close();
+  }
+};
+
 const noStack = (stderr: string) => {
   expect(stderr).not.toMatch(/\n\s+at /);
   expect(stderr).not.toMatch(/SqliteError/);
@@ -85,6 +95,37 @@ describe.skipIf(skipReason !== undefined)('the library on a full disk', () => {
     const resumed = kindred(['scan', photos(), '--workers', '1', ...at()]);
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(checkDatabase()).toEqual({ pending: 0, indexed: 45 });
+  });
+
+  it('kindred watch on a full disk says so, keeps watching, and finishes the work once there is space', async () => {
+    const filler = path.join(mountPoint, 'filler');
+    fs.rmSync(filler, { force: true });
+    const { bavail, bsize } = fs.statfsSync(mountPoint);
+    fs.writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 48 * 1024)));
+    const watch = startKindred(['watch', '--workers', '1', ...at()]);
+    try {
+      await watch.waitFor(/watching 1 folder/);
+      const arrived = readManifest().filter((f) => f.path.startsWith('misc/'));
+      for (const file of arrived)
+        fs.copyFileSync(fixture(file.path), path.join(photos(), `new-${path.basename(file.path)}`));
+      await watch.waitFor(/the disk holding the library .* is full/);
+      expect(watch.child.exitCode).toBeNull();
+      noStack(watch.stderr());
+      expect(checkDatabase().indexed).toBeLessThan(45 + arrived.length);
+
+      fs.rmSync(filler);
+      for (
+        let waited = 0;
+        waited < 120_000 && checkDatabase().indexed + failed() < 45 + arrived.length;
+        waited += 500
+      )
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(checkDatabase().pending).toBe(0);
+      expect(checkDatabase().indexed + failed()).toBe(45 + arrived.length);
+    } finally {
+      watch.child.kill('SIGTERM');
+      await watch.exited;
+    }
   });
 
   it('a read-only library folder: clear errors for a scan and a decision, the database untouched', () => {

@@ -1,4 +1,5 @@
 import type { LibraryService } from '../../services/library';
+import { explainStorageError } from '../../db/storage-errors';
 import { DEFAULT_PIPELINE } from '../../vision/pipeline';
 import { LibraryWatcher, type WatchChange } from '../../watcher/library-watcher';
 import { EXIT_OK, UsageError } from '../errors';
@@ -38,12 +39,15 @@ export async function runWatch(options: {
     if ((await library.listFolders()).length === 0) {
       throw new UsageError('the library has no folders to watch yet. Add one with: kindred add FOLDER');
     }
-    return withIndexingLock(location.dir, 'kindred watch', options, () => watch(library, workers, options));
+    return withIndexingLock(location.dir, 'kindred watch', options, () =>
+      watch(library, location.dir, workers, options),
+    );
   });
 }
 
 async function watch(
   library: LibraryService,
+  libraryDir: string,
   workers: number | undefined,
   options: { smallFaces?: boolean },
 ): Promise<number> {
@@ -52,9 +56,12 @@ async function watch(
     pipeline: { ...DEFAULT_PIPELINE, smallFaces: options.smallFaces ?? false },
   });
   watcher.on('change', (change) => process.stdout.write(`${describeChange(change)}\n`));
-  watcher.on('problem', (problem) =>
-    process.stderr.write(`kindred: ${problem.path ? `${problem.path}: ` : ''}${problem.message}\n`),
-  );
+  watcher.on('problem', (problem) => {
+    // A full disk or a read-only library: say so plainly (the watcher tries again by itself).
+    const storage = problem.cause === undefined ? undefined : explainStorageError(problem.cause, libraryDir);
+    const message = storage ? `${storage.message} Watching goes on and tries again.` : problem.message;
+    process.stderr.write(`kindred: ${problem.path && !storage ? `${problem.path}: ` : ''}${message}\n`);
+  });
   watcher.on('library-changed', ({ newPeople }) => {
     if (newPeople > 0) process.stderr.write(`kindred: ${newPeople} new people found\n`);
   });
