@@ -68,6 +68,8 @@ export async function importDecisions(deps: ImportDependencies, file: DecisionsF
   );
   const decisionOf = db.prepare(`SELECT person_id FROM face_decisions WHERE face_id = ?`);
   const rejected = db.prepare(`SELECT 1 FROM face_rejections WHERE face_id = ? AND person_id = ?`).pluck();
+  const rejectionsOf = db.prepare(`SELECT person_id FROM face_rejections WHERE face_id = ?`).pluck();
+  const unreject = db.prepare(`DELETE FROM face_rejections WHERE face_id = ? AND person_id = ?`);
   const tombstonesOf = db.prepare(`SELECT x, y, width, height FROM face_tombstones WHERE photo_id = ?`);
   const insertTombstone = db.prepare(
     `INSERT INTO face_tombstones (photo_id, x, y, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -120,7 +122,11 @@ export async function importDecisions(deps: ImportDependencies, file: DecisionsF
     const byKey = new Map(file.people.map((person) => [person.key, person]));
     const resolved = new Map<string, number>();
     /** The library's person for a key of the file; `hint` faces may already be theirs. */
-    const personFor = (key: string, hint: readonly LibraryFace[] = []): number | undefined => {
+    const personFor = (
+      key: string,
+      hint: readonly LibraryFace[] = [],
+      as: 'decision' | 'rejection' = 'decision',
+    ): number | undefined => {
       const known = resolved.get(key);
       if (known !== undefined) return known;
       const person = byKey.get(key);
@@ -130,11 +136,16 @@ export async function importDecisions(deps: ImportDependencies, file: DecisionsF
       }
       let id = person.name === null ? undefined : people.findByName(person.name)?.id;
       if (id === undefined && person.name === null) {
-        // An unnamed person imported before: the person its faces were given then.
+        // An unnamed person imported before: the one its faces were given (or refused) then.
         for (const face of hint) {
-          const decided = decisionOf.get(face.id) as { person_id: number | null } | undefined;
-          const row = decided?.person_id == null ? undefined : people.get(decided.person_id);
-          if (row && row.name === null) id = row.id;
+          const candidates =
+            as === 'decision'
+              ? [(decisionOf.get(face.id) as { person_id: number | null } | undefined)?.person_id ?? null]
+              : (rejectionsOf.all(face.id) as number[]);
+          for (const candidate of candidates) {
+            const row = candidate === null ? undefined : people.get(candidate);
+            if (row && row.name === null) id = row.id;
+          }
         }
       }
       if (id === undefined) {
@@ -169,18 +180,14 @@ export async function importDecisions(deps: ImportDependencies, file: DecisionsF
               count(false);
               continue;
             }
-            if (personId !== null)
-              db.prepare(`DELETE FROM face_rejections WHERE face_id = ? AND person_id = ?`).run(
-                face.id,
-                personId,
-              );
+            if (personId !== null) unreject.run(face.id, personId);
             faces.decide(face.id, personId, now);
             count(true);
           }
         }
       }
       for (const key of entry.notPeople) {
-        const personId = personFor(key);
+        const personId = personFor(key, targets, 'rejection');
         if (personId === undefined) continue;
         for (const face of targets) {
           if (rejected.get(face.id, personId)) {

@@ -73,6 +73,10 @@ beforeAll(() => {
     ],
     libraryA(),
   );
+  // "Not that (unnamed) person" about a face of someone else: an unnamed person in the file.
+  const unnamed = json<PersonSummary[]>(['people', '--all'], libraryA()).find((p) => p.name === null);
+  expect(unnamed).toBeDefined();
+  run(['reject', String(second.id), '--from', String(unnamed!.id)], libraryA());
   before = decisionLines(libraryA());
   peopleBefore = json<PersonSummary[]>(['people', '--all'], libraryA()).filter((p) => p.name !== null);
   run(['decisions', 'export', '--out', exported()], libraryA());
