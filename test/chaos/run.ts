@@ -157,9 +157,10 @@ async function decide(when: string): Promise<void> {
   } finally {
     db.close();
   }
-  if (!decision) {
-    // Faces but nobody to decide about yet (a scan groups at its end, which kills often prevent):
-    // the user groups them, which is a write of its own to survive the next kill.
+  if (!decision || random.next() < 0.2) {
+    // Nobody to decide about yet (a scan groups at its end, which kills often prevent), or now and
+    // then anyway: the user groups the new faces, a write of its own that must respect every
+    // decision so far (the next check compares them).
     const { exited } = start(['cluster']);
     const result = await exited;
     if (result.code === 0) tally.clusterRuns++;
