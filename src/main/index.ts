@@ -12,6 +12,7 @@ import { ViewsRepository } from './repositories/views';
 import { AppApi } from './services/app-api';
 import { MediaService } from './services/media';
 import { startAppWatcher } from './watcher/app-watcher';
+import { holdIndexingLock } from './library-lock/app-lock';
 import { isAppUrl, resolveRendererUrl } from './platform/app-url';
 import { installContentSecurityPolicy } from './platform/csp';
 import { createMainWindow } from './platform/window';
@@ -33,8 +34,10 @@ function openAppLibrary(): { api: AppApi; media: MediaService } {
     }
     throw error;
   }
-  const api = new AppApi(library);
-  const watcher = startAppWatcher(library, api, (line) => console.warn(line));
+  const log = (line: string) => console.warn(line);
+  const lock = holdIndexingLock(location.dir, 'the Kindred app', log);
+  const api = new AppApi(library, () => lock.ready());
+  const watcher = startAppWatcher(library, api, log, lock.ready());
   let closing = false;
   app.on('will-quit', (event) => {
     if (closing) return;
@@ -42,6 +45,7 @@ function openAppLibrary(): { api: AppApi; media: MediaService } {
     closing = true;
     event.preventDefault();
     void watcher.close().finally(() => {
+      lock.release();
       library.close();
       app.exit(0);
     });

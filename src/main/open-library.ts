@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { systemClock, type Clock } from './clock';
 import { openDatabase } from './db/open';
+import { explainStorageError } from './db/storage-errors';
 import type { LibraryLocation } from './library-paths';
 import { FacesRepository } from './repositories/faces';
 import { FoldersRepository } from './repositories/folders';
@@ -37,6 +38,8 @@ export function openLibrary(location: LibraryLocation, options: OpenLibraryOptio
   try {
     db = openDatabase(location.databaseFile);
   } catch (error) {
+    const explained = explainStorageError(error, location.dir);
+    if (explained) throw explained;
     throw new LibraryOpenError(
       `Cannot open the library database ${location.databaseFile}: ${(error as Error).message}. ` +
         'Check that the file is writable and is a Kindred library, or choose another with --library DIR.',

@@ -4,3 +4,5 @@ export class UsageError extends Error {}
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** The library is busy (another process indexes it, or held it locked too long): try again later (EX_TEMPFAIL). */
+export const EXIT_BUSY = 75;

@@ -3,7 +3,7 @@
  * each command pulls in the engine (SQLite, sharp, ONNX Runtime) when it runs.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
+import { EXIT_BUSY, EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors';
 import { printable } from './printable';
 
 const program = new Command();
@@ -46,8 +46,12 @@ program
     '--small-faces',
     'also search large photos tile by tile for faces down to ~40 px (several times slower)',
   )
+  .option('--no-wait', 'if another process is indexing the library, exit (code 75) instead of waiting')
   .action(
-    async (folders: string[], options: { library?: string; workers?: string; smallFaces?: boolean }) => {
+    async (
+      folders: string[],
+      options: { library?: string; workers?: string; smallFaces?: boolean; wait: boolean },
+    ) => {
       const { runScan } = await import('./commands/scan');
       process.exitCode = await runScan(folders, options);
     },
@@ -60,8 +64,12 @@ program
   .addOption(libraryOption())
   .option('--workers <n>', 'vision worker threads (default: one per core)')
   .option('--small-faces', 'also search large photos tile by tile for faces down to ~40 px')
+  .option('--no-wait', 'if another process is indexing the library, exit (code 75) instead of waiting')
   .action(
-    async (folders: string[], options: { library?: string; workers?: string; smallFaces?: boolean }) => {
+    async (
+      folders: string[],
+      options: { library?: string; workers?: string; smallFaces?: boolean; wait: boolean },
+    ) => {
       const { runScan } = await import('./commands/scan');
       process.exitCode = await runScan(folders, options, 'Added');
     },
@@ -94,7 +102,8 @@ program
   .addOption(libraryOption())
   .option('--workers <n>', 'vision worker threads (default: one per core)')
   .option('--small-faces', 'also search large photos tile by tile for faces down to ~40 px')
-  .action(async (options: { library?: string; workers?: string; smallFaces?: boolean }) => {
+  .option('--no-wait', 'if another process is indexing the library, exit (code 75) instead of waiting')
+  .action(async (options: { library?: string; workers?: string; smallFaces?: boolean; wait: boolean }) => {
     const { runWatch } = await import('./commands/watch');
     process.exitCode = await runWatch(options);
   });
@@ -341,6 +350,43 @@ program
     await runServe(options);
   });
 
+program
+  .command('backup')
+  .description('write a consistent copy of the library database, even while it is in use')
+  .requiredOption('--out <file>', 'the copy to write')
+  .option('--force', 'replace --out if it exists')
+  .addOption(libraryOption())
+  .action(async (options: { library?: string; out: string; force?: boolean }) => {
+    const { runBackup } = await import('./commands/backup');
+    process.exitCode = await runBackup(options);
+  });
+
+const decisions = program
+  .command('decisions')
+  .description(
+    'carry your decisions (names, corrections, hidden people, covers, birth dates) to another library',
+  );
+decisions
+  .command('export')
+  .description('write every decision to a JSON file (faces named by photo content and box)')
+  .requiredOption('--out <file>', 'the JSON file to write')
+  .option('--force', 'replace --out if it exists')
+  .addOption(libraryOption())
+  .action(async (options: { library?: string; out: string; force?: boolean }) => {
+    const { runDecisionsExport } = await import('./commands/decisions');
+    process.exitCode = await runDecisionsExport(options);
+  });
+decisions
+  .command('import')
+  .description('apply a decisions file to this library (scan the photos first); safe to repeat')
+  .argument('<file>', 'a file written by kindred decisions export')
+  .option('--json', 'print the report as JSON')
+  .addOption(libraryOption())
+  .action(async (file: string, options: { library?: string; json?: boolean }) => {
+    const { runDecisionsImport } = await import('./commands/decisions');
+    process.exitCode = await runDecisionsImport(file, options);
+  });
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
@@ -355,7 +401,8 @@ async function main(): Promise<void> {
       (error instanceof Error &&
         ['LibraryOpenError', 'UserInputError', 'LibraryTooNewError'].includes(error.name));
     process.stderr.write(`kindred: ${printable(error instanceof Error ? error.message : String(error))}\n`);
-    process.exitCode = known ? EXIT_USAGE : EXIT_FAILURE;
+    const busy = error instanceof Error && error.name === 'LibraryBusyError';
+    process.exitCode = busy ? EXIT_BUSY : known ? EXIT_USAGE : EXIT_FAILURE;
   }
 }
 

@@ -30,10 +30,14 @@ export function migrate(
   if (current > migrations.length) throw new LibraryTooNewError(current, migrations.length);
   for (const migration of migrations) {
     if (migration.version <= current || migration.version > target) continue;
+    // IMMEDIATE takes the write lock before the version is read again: two processes opening a
+    // new library at once (the app and a CLI command) both saw version 0, and the second one
+    // would otherwise run the first migration again ("table folders already exists").
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
       db.exec(migration.up);
       db.pragma(`user_version = ${migration.version}`);
-    })();
+    }).immediate();
   }
   return db.pragma('user_version', { simple: true }) as number;
 }

@@ -205,15 +205,31 @@ class BatchWriter {
     private readonly onWritten: (written: WrittenPhoto[]) => void,
   ) {}
 
+  /**
+   * A write that failed from the timer (a full disk, a database locked for too long): nobody is
+   * there to catch it, so it is kept and thrown to the next caller, and the scan stops cleanly
+   * instead of the process dying on an uncaught exception. The batch's photos stay pending.
+   */
+  private failure: { error: unknown } | undefined;
+
   add(photo: PendingPhoto, result: AnalyseResult): void {
+    if (this.failure) throw this.failure.error;
     this.pending.push({ photo, result });
     if (this.pending.length >= WRITE_BATCH) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), WRITE_INTERVAL_MS);
+    else
+      this.timer ??= setTimeout(() => {
+        try {
+          this.flush();
+        } catch (error) {
+          this.failure ??= { error };
+        }
+      }, WRITE_INTERVAL_MS);
   }
 
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.failure) throw this.failure.error;
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];

@@ -6,6 +6,7 @@ import { AppApi } from '../services/app-api';
 import { MediaService } from '../services/media';
 import { ViewsRepository } from '../repositories/views';
 import { startAppWatcher } from '../watcher/app-watcher';
+import { holdIndexingLock } from '../library-lock/app-lock';
 import { startServer, type RunningServer } from './http';
 
 export class ServeUsageError extends Error {
@@ -36,7 +37,9 @@ export async function runServe(options: {
   const port = parsePort(options.port);
   const location = resolveLibrary(options.library);
   const library = openLibrary(location);
-  const api = new AppApi(library);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const lock = holdIndexingLock(location.dir, 'kindred serve', log);
+  const api = new AppApi(library, () => lock.ready());
   let server: RunningServer;
   try {
     server = await startServer({
@@ -47,6 +50,7 @@ export async function runServe(options: {
       port,
     });
   } catch (error) {
+    lock.release();
     library.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new ServeUsageError(
@@ -55,13 +59,11 @@ export async function runServe(options: {
     }
     throw error;
   }
-  const watcher =
-    options.watch === false
-      ? undefined
-      : startAppWatcher(library, api, (line) => process.stderr.write(`${line}\n`));
+  const watcher = options.watch === false ? undefined : startAppWatcher(library, api, log, lock.ready());
   const stop = () => {
     // An interrupted scan leaves its photos pending; the next scan finishes them.
     void Promise.allSettled([watcher?.close(), server.close()]).finally(() => {
+      lock.release();
       library.close();
       process.exit(0);
     });

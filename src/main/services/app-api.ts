@@ -43,11 +43,17 @@ export class AppApi implements LibraryApi {
   private readonly listeners = new Set<EventListener>();
   private readonly scans: ScanJobs;
 
-  constructor(readonly library: LibraryService) {
+  constructor(
+    readonly library: LibraryService,
+    /** Resolves once this process may index the library (holds its indexing lock). */
+    indexingAllowed: () => Promise<void> = () => Promise.resolve(),
+  ) {
     this.views = new ViewsRepository(library.deps.db);
     this.scans = new ScanJobs({
-      scan: (folders, onProgress) =>
-        library.scan(folders, { pipeline: DEFAULT_PIPELINE, onProgress }).then(() => undefined),
+      scan: async (folders, onProgress) => {
+        await indexingAllowed();
+        await library.scan(folders, { pipeline: DEFAULT_PIPELINE, onProgress });
+      },
       onState: (scan) => this.emit({ type: 'scan-progress', scan }),
       onWritten: () => this.emit({ type: 'library-changed' }),
     });

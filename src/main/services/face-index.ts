@@ -135,18 +135,34 @@ export class FaceIndex {
    */
   persist(): void {
     if (!this.wantsSave || !(this.index instanceof HnswVectorIndex)) return;
-    fs.mkdirSync(this.cacheDir, { recursive: true });
     const graph = `face-index-${this.seq}.usearch`;
     const idsFile = `face-index-${this.seq}.ids`;
-    const ids = this.index.saveGraph(path.join(this.cacheDir, graph));
-    fs.writeFileSync(
-      path.join(this.cacheDir, idsFile),
-      Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength),
-    );
-    const meta: CacheMeta = { format: CACHE_FORMAT, seq: this.seq, graph, ids: idsFile };
     const pointer = path.join(this.cacheDir, 'face-index.json');
-    fs.writeFileSync(`${pointer}.tmp`, JSON.stringify(meta));
-    fs.renameSync(`${pointer}.tmp`, pointer);
+    try {
+      fs.mkdirSync(this.cacheDir, { recursive: true });
+      // The pointer goes first: a graph file of this name may be the one it points to, and a
+      // crash while that file is rewritten must not leave the pointer naming half a graph.
+      fs.rmSync(pointer, { force: true });
+      const ids = this.index.saveGraph(path.join(this.cacheDir, graph));
+      fs.writeFileSync(
+        path.join(this.cacheDir, idsFile),
+        Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength),
+      );
+      const meta: CacheMeta = { format: CACHE_FORMAT, seq: this.seq, graph, ids: idsFile };
+      fs.writeFileSync(`${pointer}.tmp`, JSON.stringify(meta));
+      fs.renameSync(`${pointer}.tmp`, pointer);
+    } catch {
+      // A cache that cannot be saved (a full disk, a read-only folder) is rebuilt next time from
+      // SQLite, which keeps the log it would have covered: the work goes on without it.
+      for (const name of [graph, idsFile, 'face-index.json.tmp']) {
+        try {
+          fs.rmSync(path.join(this.cacheDir, name), { force: true });
+        } catch {
+          // nothing more to do on a read-only disk
+        }
+      }
+      return;
+    }
     for (const name of fs.readdirSync(this.cacheDir)) {
       if (/^face-index-\d+\.(usearch|ids)$/.test(name) && name !== graph && name !== idsFile) {
         fs.rmSync(path.join(this.cacheDir, name), { force: true });

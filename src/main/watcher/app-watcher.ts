@@ -11,12 +11,14 @@ export function startAppWatcher(
   library: LibraryService,
   api: AppApi,
   log: (line: string) => void,
+  /** Resolves once this process holds the library's indexing lock (see library-lock/app-lock.ts). */
+  ready: Promise<void> = Promise.resolve(),
 ): LibraryWatcher {
   const watcher = new LibraryWatcher(library, { isBusy: () => api.isScanning() });
   watcher.on('library-changed', () => api.notifyLibraryChanged());
   watcher.on('problem', ({ path, message }) => log(`kindred: watching ${path ?? 'the library'}: ${message}`));
-  watcher
-    .start()
+  ready
+    .then(() => watcher.start())
     .catch((error: unknown) =>
       log(
         `kindred: the folder watcher could not start: ${error instanceof Error ? error.message : String(error)}`,

@@ -33,7 +33,7 @@ export interface LibraryWatcherEvents {
   change: [WatchChange];
   'library-changed': [LibraryChanged];
   /** A problem that did not stop watching (an unreadable folder, a failed pool); it is retried. */
-  problem: [{ path: string | null; message: string }];
+  problem: [{ path: string | null; message: string; cause?: unknown }];
   /** Nothing left to do: every event so far is applied and every pending photo analysed. */
   idle: [];
 }
@@ -127,6 +127,8 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
   private poolIdleTimer: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
+  /** Pending photos are tried again after a failed analysis step. */
+  private retryTimer: NodeJS.Timeout | undefined;
   private rootTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private catchUpWaiters: (() => void)[] = [];
@@ -193,6 +195,7 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
     clearInterval(this.rootTimer);
     clearTimeout(this.timer);
     clearTimeout(this.poolIdleTimer);
+    clearTimeout(this.retryTimer);
     await this.running?.catch(() => {});
     await Promise.all([...this.folders.values()].map((folder) => folder.fsw?.close()));
     await this.pool?.close();
@@ -371,7 +374,7 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
           } catch (error) {
             // Another process writing the library at the same moment, a disk error: tell, and
             // compare the whole folder again a little later rather than stop watching.
-            this.emit('problem', { path: folder.path, message: (error as Error).message });
+            this.emit('problem', { path: folder.path, message: (error as Error).message, cause: error });
             folder.whole = true;
             folder.dueAt = Date.now() + RETRY_MS;
           }
@@ -388,6 +391,7 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
         this.emit('problem', {
           path: null,
           message: `removing vanished photos: ${(error as Error).message}`,
+          cause: error,
         });
       }
       if (this.closed) break;
@@ -540,11 +544,21 @@ export class LibraryWatcher extends EventEmitter<LibraryWatcherEvents> {
         return true;
       }
     } catch (error) {
-      // The pool itself failed: what is left stays pending and is tried again on the next change.
-      this.emit('problem', { path: null, message: `analysis stopped: ${(error as Error).message}` });
+      // The pool or the writer failed (a full disk): what is left stays pending and is tried
+      // again on the next change, or a little later, so the work resumes once there is space.
+      this.emit('problem', {
+        path: null,
+        message: `analysis stopped: ${(error as Error).message}`,
+        cause: error,
+      });
       const pool = this.pool;
       this.pool = undefined;
       await pool?.close().catch(() => {});
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => {
+        this.needsIndexing = true;
+        this.kick();
+      }, RETRY_MS);
     }
     this.needsIndexing = false;
     this.lastIndexedId = 0;

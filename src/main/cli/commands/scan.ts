@@ -4,6 +4,7 @@ import { DEFAULT_PIPELINE } from '../../vision/pipeline';
 import { EXIT_OK, UsageError } from '../errors';
 import { printable } from '../printable';
 import { formatDuration, ProgressBar } from '../progress';
+import { withIndexingLock } from './indexing';
 import { withLibrary } from './open';
 
 export function parseWorkers(value: string | undefined): number | undefined {
@@ -34,19 +35,21 @@ function checkFolders(folders: readonly string[]): string[] {
 
 export async function runScan(
   folders: string[],
-  options: { library?: string; workers?: string; smallFaces?: boolean },
+  options: { library?: string; workers?: string; smallFaces?: boolean; wait?: boolean },
   verb: 'Scanned' | 'Added' = 'Scanned',
 ): Promise<number> {
   const workers = parseWorkers(options.workers);
   const roots = checkFolders(folders);
   const bar = process.stderr.isTTY ? new ProgressBar(process.stderr) : undefined;
-  const summary = await withLibrary(options.library, (library) =>
-    library.scan(roots, {
-      workers,
-      pipeline: { ...DEFAULT_PIPELINE, smallFaces: options.smallFaces ?? false },
-      onProgress: (progress) =>
-        bar?.update(progress.done, progress.total, progress.elapsedMs, progress.done === progress.total),
-    }),
+  const summary = await withLibrary(options.library, (library, location) =>
+    withIndexingLock(location.dir, `kindred ${verb === 'Added' ? 'add' : 'scan'}`, options, () =>
+      library.scan(roots, {
+        workers,
+        pipeline: { ...DEFAULT_PIPELINE, smallFaces: options.smallFaces ?? false },
+        onProgress: (progress) =>
+          bar?.update(progress.done, progress.total, progress.elapsedMs, progress.done === progress.total),
+      }),
+    ),
   );
   bar?.finish();
   for (const problem of summary.problems)
