@@ -16,6 +16,7 @@ import { holdIndexingLock } from './library-lock/app-lock';
 import { isAppUrl, resolveRendererUrl } from './platform/app-url';
 import { installContentSecurityPolicy } from './platform/csp';
 import { createMainWindow } from './platform/window';
+import { withClearStorageErrors } from './services/clear-storage-errors';
 
 /** The library of this app: --library is the CLI's; the app honours KINDRED_LIBRARY, else the platform default. */
 function openAppLibrary(): { api: AppApi; media: MediaService } {
@@ -36,7 +37,7 @@ function openAppLibrary(): { api: AppApi; media: MediaService } {
   }
   const log = (line: string) => console.warn(line);
   const lock = holdIndexingLock(location.dir, 'the Kindred app', log);
-  const api = new AppApi(library, () => lock.ready());
+  const api = withClearStorageErrors(new AppApi(library, () => lock.ready()), location.dir);
   const watcher = startAppWatcher(library, api, log, lock.ready());
   let closing = false;
   app.on('will-quit', (event) => {

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { LIBRARY_API_METHODS, type LibraryApi, type LibraryEvent } from '../../common/api';
+import { LibraryBusyError, LibraryStorageError } from '../db/storage-errors';
 import { ApiArgumentError, validateArguments } from '../services/api-schemas';
 import { UserInputError } from '../services/errors';
 import { MediaNotFoundError, type MediaService } from '../services/media';
@@ -178,6 +179,9 @@ class RequestHandler {
       if (error instanceof ApiArgumentError || error instanceof UserInputError) {
         return sendJson(response, 400, { error: error.message });
       }
+      // The library's storage, not the request: busy (try again) or full / read-only (free space).
+      if (error instanceof LibraryBusyError) return sendJson(response, 503, { error: error.message });
+      if (error instanceof LibraryStorageError) return sendJson(response, 507, { error: error.message });
       console.error(`kindred serve: ${method} failed:`, error);
       return sendJson(response, 500, { error: `${method} failed: ${(error as Error).message ?? error}` });
     }

@@ -8,6 +8,7 @@ import { ViewsRepository } from '../repositories/views';
 import { startAppWatcher } from '../watcher/app-watcher';
 import { holdIndexingLock } from '../library-lock/app-lock';
 import { startServer, type RunningServer } from './http';
+import { withClearStorageErrors } from '../services/clear-storage-errors';
 
 export class ServeUsageError extends Error {
   override name = 'UserInputError';
@@ -39,7 +40,7 @@ export async function runServe(options: {
   const library = openLibrary(location);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const lock = holdIndexingLock(location.dir, 'kindred serve', log);
-  const api = new AppApi(library, () => lock.ready());
+  const api = withClearStorageErrors(new AppApi(library, () => lock.ready()), location.dir);
   let server: RunningServer;
   try {
     server = await startServer({

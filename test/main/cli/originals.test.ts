@@ -140,6 +140,30 @@ describe('originals are never written', () => {
     run(['confirm', String(own[0].id)], { expectStatus: [0, 2] });
     run(['cluster']);
     run(['cluster', '--full']);
+    // The commands that write copies, lists, backups and decision files: all outside the photos.
+    const out = (name: string) => path.join(temp.dir, name);
+    run(['export', '--out', out('export'), '--unnamed', '--xmp', '--csv', '--json']);
+    run(['export', '--out', out('export-small'), '--person', 'Originals One', '--max-size', '300']);
+    run(['backup', '--out', out('backup.db')]);
+    run(['decisions', 'export', '--out', out('decisions.json')]);
+    run(['decisions', 'import', out('decisions.json')]);
+    const identify = kindred(
+      [
+        'identify',
+        '--known',
+        path.join(FIXTURES, 'people'),
+        '--unknown',
+        path.join(FIXTURES, 'groups'),
+        '--out',
+        out('identify'),
+        '--workers',
+        '2',
+      ],
+      {},
+      { timeout: 300_000 },
+    );
+    expect(identify.status, identify.stderr).toBe(0);
+    expectOriginalsUntouched('kindred identify');
     const verify = kindred(
       [
         'verify',
