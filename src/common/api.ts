@@ -307,6 +307,28 @@ export interface LibraryApi {
   // Export
   /** Annotated copies into a folder; progress arrives as 'export-progress' events. */
   exportPhotos(options: ExportRequest): Promise<ExportResult>;
+  /**
+   * XMP sidecars beside the originals of photos with named faces (of these people, or of anyone),
+   * so other photo tools show the names; the photos themselves are never written.
+   */
+  writeSidecars(options: { personIds?: number[] }): Promise<SidecarsResult>;
+}
+
+/** What `kindred sidecars` (or the app) did for one photo. */
+export interface SidecarReport {
+  photo: string;
+  /** The sidecar written, or null when nothing was written (see error). */
+  sidecar: string | null;
+  /** Named faces written as regions. */
+  faces: number;
+  /** Where the previous sidecar was copied before the merge, or null. */
+  backup: string | null;
+  /** Why nothing was written for this photo, or null. */
+  error: string | null;
+}
+
+export interface SidecarsResult extends ChangeResult {
+  reports: SidecarReport[];
 }
 
 /** The method names of LibraryApi, for the preload bridge and the IPC handlers to share. */
@@ -339,6 +361,7 @@ export const LIBRARY_API_METHODS = [
   'rescan',
   'scanState',
   'exportPhotos',
+  'writeSidecars',
 ] as const satisfies readonly (keyof LibraryApi)[];
 
 export type LibraryApiMethod = (typeof LIBRARY_API_METHODS)[number];

@@ -79,6 +79,7 @@ export const API_SCHEMAS = {
   removeFolder: v.strictObject({ folderId: id }),
   rescan: nothing,
   scanState: nothing,
+  writeSidecars: v.strictObject({ personIds: v.optional(v.pipe(v.array(id), v.maxLength(1000))) }),
   exportPhotos: v.strictObject({
     // The only path the renderer sends: an absolute folder, checked again (created, writable,
     // outside the library's folders) by the export service.

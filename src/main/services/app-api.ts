@@ -21,6 +21,7 @@ import type {
   PhotoSummary,
   ReviewGroup,
   ScanState,
+  SidecarsResult,
   TimelineMonth,
 } from '../../common/api';
 import { ViewsRepository } from '../repositories/views';
@@ -30,6 +31,7 @@ import { UserInputError } from './errors';
 import { ExportService } from './export';
 import type { LibraryService } from './library';
 import { ScanJobs } from './scan-jobs';
+import { writeSidecars } from './sidecars';
 
 export type EventListener = (event: LibraryEvent) => void;
 
@@ -282,6 +284,19 @@ export class AppApi implements LibraryApi {
       last = now;
       this.emit({ type: 'export-progress', done, total });
     });
+  }
+
+  async writeSidecars({ personIds = [] }: { personIds?: number[] }): Promise<SidecarsResult> {
+    const reports = await writeSidecars(this.library, personIds.map(String));
+    const failed = reports.filter((report) => report.error !== null).length;
+    const merged = reports.filter((report) => report.backup !== null).length;
+    const message =
+      reports.length === 0
+        ? 'No photo has a named face yet: name people first.'
+        : `Wrote ${reports.length - failed} XMP sidecar${reports.length - failed === 1 ? '' : 's'} beside the originals` +
+          `${merged > 0 ? ` (${merged} merged into existing ones, each backed up first)` : ''}` +
+          `${failed > 0 ? `; ${failed} skipped: ${reports.find((report) => report.error)!.error}` : ''}.`;
+    return { message, reports };
   }
 
   /** Resolves when no scan is running (the server waits for it before closing the library). */

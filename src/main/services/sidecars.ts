@@ -1,21 +1,11 @@
 import sharp from 'sharp';
+import type { SidecarReport } from '../../common/api';
 import { SidecarError, writeSidecar } from '../interchange/sidecar';
 import type { NamedRegion } from '../interchange/xmp-write';
 import { photoIdsWithPeople } from '../repositories/photos';
 import type { LibraryService } from './library';
 
-/** What `kindred sidecars` did for one photo. */
-export interface SidecarReport {
-  photo: string;
-  /** The sidecar written, or null when nothing was written (see error). */
-  sidecar: string | null;
-  /** Named faces written as regions. */
-  faces: number;
-  /** Where the previous sidecar was copied before the merge, or null. */
-  backup: string | null;
-  /** Why nothing was written for this photo, or null. */
-  error: string | null;
-}
+export type { SidecarReport };
 
 interface NamedFaceRow {
   photoId: number;

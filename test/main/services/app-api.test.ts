@@ -69,6 +69,32 @@ describe('AppApi over a scanned library', () => {
     await expect(scanned.api.addFolder({ path: file })).rejects.toThrow(/Not a folder/);
   });
 
+  it("writes XMP sidecars beside a named person's originals, merging into them the second time", async () => {
+    const ada = (await scanned.api.listPeople()).find((person) => person.name === 'Ada')!;
+    const originals = fs.readdirSync(scanned.lib.photosDir).filter((name) => !name.endsWith('.xmp'));
+    const bytes = new Map(
+      originals.map((name) => [name, fs.readFileSync(path.join(scanned.lib.photosDir, name))]),
+    );
+
+    const first = await scanned.api.writeSidecars({ personIds: [ada.id] });
+    expect(first.reports.length).toBeGreaterThan(0);
+    for (const report of first.reports) {
+      expect(report).toMatchObject({ sidecar: `${report.photo}.xmp`, backup: null, error: null });
+      expect(report.faces).toBeGreaterThan(0);
+      expect(fs.readFileSync(report.sidecar!, 'utf8')).toContain('Ada');
+    }
+    expect(first.message).toMatch(/^Wrote \d+ XMP sidecars? beside the originals\.$/);
+
+    const again = await scanned.api.writeSidecars({ personIds: [ada.id] });
+    expect(again.reports.every((report) => report.backup !== null && fs.existsSync(report.backup))).toBe(
+      true,
+    );
+    expect(again.message).toMatch(/merged into existing ones, each backed up first/);
+    // The photos themselves are untouched.
+    for (const [name, before] of bytes)
+      expect(fs.readFileSync(path.join(scanned.lib.photosDir, name))).toEqual(before);
+  });
+
   it('removes a folder with its photos and faces, never the files', async () => {
     const [folder] = await scanned.api.listFolders();
     await scanned.api.removeFolder({ folderId: folder.id });

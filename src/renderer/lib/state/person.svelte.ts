@@ -75,6 +75,11 @@ export class PersonState {
     return this.act(() => this.library.api.setBirthDate({ personId: this.personId, birthDate }));
   }
 
+  /** XMP sidecars beside the originals of this person's photos (nothing in the library changes). */
+  async writeSidecars(): Promise<string> {
+    return (await this.library.api.writeSidecars({ personIds: [this.personId] })).message;
+  }
+
   setHidden(hidden: boolean): Promise<string> {
     return this.act(() => this.library.api.setHidden({ personId: this.personId, hidden }));
   }
