@@ -388,6 +388,10 @@ describe('kindred export', () => {
         expect(iou(best.box, box), `${row.copy} ${row.personName}`).toBeGreaterThan(0.5);
         expect(best.personName, `${row.copy}`).toBe(row.personName);
       }
+      console.log(
+        `round trip: ${named.length} named faces in ${new Set(named.map((row) => row.copy)).size} copies, ` +
+          'each read back by a new library with the same name on the same face',
+      );
     } finally {
       other.cleanup();
     }
