@@ -149,6 +149,26 @@ describe('identifyPhotos', () => {
     expect(fs.readdirSync(path.join(work.dir, 'tmp'))).toEqual([]);
   });
 
+  it('runs one identify at a time: a second is refused while the first runs, not after', async () => {
+    const small = path.join(work.dir, 'small');
+    fs.mkdirSync(path.join(small, 'known', 'amy'), { recursive: true });
+    fs.mkdirSync(path.join(small, 'unknown'));
+    fs.copyFileSync(fixture('people/amy/amy1.png'), path.join(small, 'known', 'amy', 'amy1.png'));
+    fs.copyFileSync(fixture('people/amy/amy4.png'), path.join(small, 'unknown', 'amy4.png'));
+    const request = (out: string) => ({
+      knownDir: path.join(small, 'known'),
+      unknownDir: path.join(small, 'unknown'),
+      outDir: path.join(small, out),
+    });
+    const first = scanned.api.identifyPhotos(request('first'));
+    await expect(scanned.api.identifyPhotos(request('second'))).rejects.toThrow(
+      'An identify is already running: wait for its results, then run the next.',
+    );
+    expect((await first).faces.map((face) => face.name)).toEqual(['amy']);
+    expect(fs.existsSync(path.join(small, 'second'))).toBe(false);
+    expect((await scanned.api.identifyPhotos(request('third'))).faces).toHaveLength(1);
+  });
+
   it('refuses folders that are missing or inside the library’s photo folders, creating nothing', async () => {
     const absent = path.join(work.dir, 'absent');
     await expect(
