@@ -394,7 +394,7 @@ type MissingMethods = Exclude<keyof LibraryApi, LibraryApiMethod>;
 export const ALL_METHODS_LISTED: MissingMethods extends never ? true : never = true;
 
 /** What the native folder dialog is asked for (its title and button say so). */
-export type FolderPurpose = 'photos' | 'export' | 'known' | 'unknown';
+export type FolderPurpose = 'photos' | 'export' | 'known' | 'unknown' | 'identified';
 
 /** The renderer's view of the library: the API, its events, and where images come from. */
 export interface KindredBridge extends LibraryApi {
@@ -403,7 +403,7 @@ export interface KindredBridge extends LibraryApi {
   /**
    * The native folder dialog: in the Electron app only; browser mode asks for a typed path.
    * 'export' asks for a folder to write copies to (one can be created there); 'known' and
-   * 'unknown' ask for the Identify dialog's folders of photos to read.
+   * 'unknown' ask for the Identify dialog's folders of photos to read, 'identified' for its output.
    */
   chooseFolder?: (purpose?: FolderPurpose) => Promise<string | null>;
 }

@@ -35,7 +35,9 @@ const bridge = {
   chooseFolder: (purpose?: FolderPurpose): Promise<string | null> =>
     ipcRenderer.invoke(
       CHOOSE_FOLDER_CHANNEL,
-      purpose === 'export' || purpose === 'known' || purpose === 'unknown' ? purpose : 'photos',
+      purpose === 'export' || purpose === 'known' || purpose === 'unknown' || purpose === 'identified'
+        ? purpose
+        : 'photos',
     ),
 } as unknown as KindredBridge;
 

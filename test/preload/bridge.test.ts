@@ -50,6 +50,8 @@ describe('the preload bridge', () => {
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:choose-folder', 'known');
     await bridge.chooseFolder!('unknown');
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:choose-folder', 'unknown');
+    await bridge.chooseFolder!('identified');
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:choose-folder', 'identified');
     await (bridge.chooseFolder as (purpose: unknown) => Promise<string | null>)({ toString: () => 'known' });
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:choose-folder', 'photos');
   });

@@ -129,7 +129,7 @@ describe('IdentifyDialog', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Choose known people' }));
     await fireEvent.click(screen.getByRole('button', { name: 'Choose photos to identify' }));
     await fireEvent.click(screen.getByRole('button', { name: 'Choose output folder' }));
-    await waitFor(() => expect(input('Output folder').value).toBe('/picked/export'));
+    await waitFor(() => expect(input('Output folder').value).toBe('/picked/identified'));
     expect(input('Known people').value).toBe('/picked/known');
     expect(input('Photos to identify').value).toBe('/picked/unknown');
     expect(api.chooseFolder).toHaveBeenCalledTimes(3);

@@ -92,7 +92,7 @@ describe('IdentifyState', () => {
     await form.choose('knownDir');
     await form.choose('unknownDir');
     await form.choose('outDir');
-    expect(api.chooseFolder.mock.calls).toEqual([['known'], ['unknown'], ['export']]);
+    expect(api.chooseFolder.mock.calls).toEqual([['known'], ['unknown'], ['identified']]);
     expect([form.knownDir, form.unknownDir, form.outDir]).toEqual([
       '/chosen/known',
       '/chosen/unknown',

@@ -8,7 +8,7 @@ export type IdentifyFolder = 'knownDir' | 'unknownDir' | 'outDir';
 const PURPOSES: Record<IdentifyFolder, FolderPurpose> = {
   knownDir: 'known',
   unknownDir: 'unknown',
-  outDir: 'export',
+  outDir: 'identified',
 };
 
 const LABELS: Record<IdentifyFolder, string> = {
