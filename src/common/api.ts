@@ -243,11 +243,51 @@ export interface ExportResult extends ChangeResult {
   failed: { photo: string; error: string }[];
 }
 
+/** What to identify (kindred identify, the app's Identify dialog): three absolute folders. */
+export interface IdentifyRequest {
+  /** One sub-folder per person, or photos named after the person (amy.jpg, amy 2.jpg). */
+  knownDir: string;
+  /** Every face in the photos under it is compared with the known people. */
+  unknownDir: string;
+  /** Receives an annotated copy of each unknown photo and results.csv; created when missing. */
+  outDir: string;
+  /** Faces closer than this to a known face are that person: above 0, at most 2 (default 0.6). */
+  threshold?: number;
+}
+
+/** One face of an unknown photo and who it is. */
+export interface IdentifiedFace {
+  /** Absolute path of the unknown photo. */
+  photo: string;
+  /** The annotated copy's file name in the output folder ('' when it could not be written). */
+  copy: string;
+  box: Box;
+  /** The known person's name, or "unknown". */
+  name: string;
+  /** Distance to the nearest known face; null when nobody is known. */
+  distance: number | null;
+}
+
+export interface IdentifyResult extends ChangeResult {
+  /** The known people with the number of their photos that were used. */
+  people: { name: string; photos: number }[];
+  faces: IdentifiedFace[];
+  /** Known photos not used (no face, several faces, unreadable), each naming the person. */
+  warnings: string[];
+  /** Unknown photos that could not be read or copied. */
+  failed: { photo: string; error: string }[];
+  /** The output folder (its real path) and results.csv in it. */
+  outDir: string;
+  resultsCsv: string;
+}
+
 /** What the UI subscribes to. */
 export type LibraryEvent =
   | { type: 'scan-progress'; scan: ScanState }
   /** An export is writing copies: `done` of `total`. */
   | { type: 'export-progress'; done: number; total: number }
+  /** An identify is indexing the photos, then writing the annotated copies: `done` of `total`. */
+  | { type: 'identify-progress'; phase: 'indexing' | 'annotating'; done: number; total: number }
   /** Something changed (a scan wrote photos, a correction): views reload what they show. */
   | { type: 'library-changed' };
 
@@ -308,6 +348,11 @@ export interface LibraryApi {
   /** Annotated copies into a folder; progress arrives as 'export-progress' events. */
   exportPhotos(options: ExportRequest): Promise<ExportResult>;
   /**
+   * Names the faces under `unknownDir` after the photos under `knownDir`, in a temporary library
+   * (the app's own library is not changed); progress arrives as 'identify-progress' events.
+   */
+  identifyPhotos(options: IdentifyRequest): Promise<IdentifyResult>;
+  /**
    * XMP sidecars beside the originals of photos with named faces (of these people, or of anyone),
    * so other photo tools show the names; the photos themselves are never written.
    */
@@ -362,6 +407,7 @@ export const LIBRARY_API_METHODS = [
   'scanState',
   'exportPhotos',
   'writeSidecars',
+  'identifyPhotos',
 ] as const satisfies readonly (keyof LibraryApi)[];
 
 export type LibraryApiMethod = (typeof LIBRARY_API_METHODS)[number];
@@ -370,15 +416,19 @@ export type LibraryApiMethod = (typeof LIBRARY_API_METHODS)[number];
 type MissingMethods = Exclude<keyof LibraryApi, LibraryApiMethod>;
 export const ALL_METHODS_LISTED: MissingMethods extends never ? true : never = true;
 
+/** What the native folder dialog is asked for (its title and button say so). */
+export type FolderPurpose = 'photos' | 'export' | 'known' | 'unknown' | 'identified';
+
 /** The renderer's view of the library: the API, its events, and where images come from. */
 export interface KindredBridge extends LibraryApi {
   /** Calls `listener` with every event until the returned function is called. */
   subscribe(listener: (event: LibraryEvent) => void): () => void;
   /**
    * The native folder dialog: in the Electron app only; browser mode asks for a typed path.
-   * 'export' asks for a folder to write copies to (one can be created there).
+   * 'export' asks for a folder to write copies to (one can be created there); 'known' and
+   * 'unknown' ask for the Identify dialog's folders of photos to read, 'identified' for its output.
    */
-  chooseFolder?: (purpose?: 'photos' | 'export') => Promise<string | null>;
+  chooseFolder?: (purpose?: FolderPurpose) => Promise<string | null>;
 }
 
 /** The kinds of image the media endpoints serve, always by id. */

@@ -91,15 +91,24 @@ async function start(): Promise<void> {
   ipcMain.handle(CHOOSE_FOLDER_CHANNEL, async (event, purpose: unknown) => {
     if (!isTrustedSender(event)) throw new Error('Refused: the call did not come from the Kindred window.');
     const window = BrowserWindow.fromWebContents(event.sender);
-    // The Export dialog asks for a folder to write to: one that may not exist yet.
+    // The Export dialog asks for a folder to write to: one that may not exist yet. The Identify
+    // dialog asks for two folders to read and one to write to.
+    const read = (title: string) => ({ title, properties: ['openDirectory' as const] });
+    const write = (title: string, buttonLabel: string) => ({
+      title,
+      buttonLabel,
+      properties: ['openDirectory' as const, 'createDirectory' as const, 'promptToCreate' as const],
+    });
     const options =
       purpose === 'export'
-        ? {
-            title: 'Choose the folder for the exported copies',
-            buttonLabel: 'Export here',
-            properties: ['openDirectory' as const, 'createDirectory' as const, 'promptToCreate' as const],
-          }
-        : { title: 'Add a folder of photos', properties: ['openDirectory' as const] };
+        ? write('Choose the folder for the exported copies', 'Export here')
+        : purpose === 'identified'
+          ? write('Choose the folder for the annotated copies and results.csv', 'Write here')
+          : purpose === 'known'
+            ? read('Choose the folder of known people (a folder per person, or photos named after them)')
+            : purpose === 'unknown'
+              ? read('Choose the folder of photos to identify')
+              : read('Add a folder of photos');
     const chosen = window
       ? await dialog.showOpenDialog(window, options)
       : await dialog.showOpenDialog(options);

@@ -5,7 +5,12 @@
  * This runs sandboxed, so the build inlines src/common into this one file.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { LIBRARY_API_METHODS, type KindredBridge, type LibraryEvent } from '../common/api';
+import {
+  LIBRARY_API_METHODS,
+  type FolderPurpose,
+  type KindredBridge,
+  type LibraryEvent,
+} from '../common/api';
 
 // The channel names match src/main/ipc/register.ts, which the preload may not import.
 const EVENT_CHANNEL = 'kindred:event';
@@ -26,8 +31,14 @@ const bridge = {
     ipcRenderer.on(EVENT_CHANNEL, forward);
     return () => ipcRenderer.removeListener(EVENT_CHANNEL, forward);
   },
-  chooseFolder: (purpose?: 'photos' | 'export'): Promise<string | null> =>
-    ipcRenderer.invoke(CHOOSE_FOLDER_CHANNEL, purpose === 'export' ? 'export' : 'photos'),
+  // Only the purposes main knows cross over; anything else asks for a folder of photos.
+  chooseFolder: (purpose?: FolderPurpose): Promise<string | null> =>
+    ipcRenderer.invoke(
+      CHOOSE_FOLDER_CHANNEL,
+      purpose === 'export' || purpose === 'known' || purpose === 'unknown' || purpose === 'identified'
+        ? purpose
+        : 'photos',
+    ),
 } as unknown as KindredBridge;
 
 contextBridge.exposeInMainWorld('kindred', bridge);

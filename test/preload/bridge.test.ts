@@ -45,6 +45,17 @@ describe('the preload bridge', () => {
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:choose-folder', 'photos');
   });
 
+  it("passes the Identify dialog's purposes on, and nothing else a page might send", async () => {
+    await bridge.chooseFolder!('known');
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:choose-folder', 'known');
+    await bridge.chooseFolder!('unknown');
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:choose-folder', 'unknown');
+    await bridge.chooseFolder!('identified');
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:choose-folder', 'identified');
+    await (bridge.chooseFolder as (purpose: unknown) => Promise<string | null>)({ toString: () => 'known' });
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:choose-folder', 'photos');
+  });
+
   it('turns each call into one invoke on the kindred:<method> channel', async () => {
     await expect(bridge.getPhoto({ photoId: 3 })).resolves.toBe('answer');
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kindred:getPhoto', { photoId: 3 });

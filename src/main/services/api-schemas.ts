@@ -26,6 +26,16 @@ const photoFilter = {
   anyPerson: v.optional(v.boolean()),
 };
 
+/** A full path of a folder, which the service checks again (exists, readable or writable). */
+const absoluteFolder = (what: string) =>
+  v.pipe(
+    v.string(),
+    v.minLength(1),
+    v.maxLength(4096),
+    v.check((folder) => !folder.includes('\0'), 'a path cannot contain a NUL character'),
+    v.check((folder) => path.isAbsolute(folder), `give the full path of the ${what}`),
+  );
+
 /** No argument, or an empty options object. */
 const nothing = v.optional(v.strictObject({}));
 
@@ -98,6 +108,20 @@ export const API_SCHEMAS = {
     xmp: v.optional(v.boolean()),
     csv: v.optional(v.boolean()),
     json: v.optional(v.boolean()),
+  }),
+  identifyPhotos: v.strictObject({
+    knownDir: absoluteFolder('folder of known people'),
+    unknownDir: absoluteFolder('folder of photos to identify'),
+    outDir: absoluteFolder('output folder'),
+    // The range kindred identify --threshold accepts: a face-embedding distance.
+    threshold: v.optional(
+      v.pipe(
+        v.number(),
+        v.finite(),
+        v.gtValue(0, 'the threshold is a distance above 0'),
+        v.maxValue(2, 'the threshold is at most 2'),
+      ),
+    ),
   }),
 } satisfies Record<LibraryApiMethod, v.GenericSchema>;
 

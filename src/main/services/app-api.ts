@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type {
   Box,
@@ -10,6 +11,8 @@ import type {
   FolderError,
   FolderSummary,
   GridPhoto,
+  IdentifyRequest,
+  IdentifyResult,
   LibraryApi,
   LibraryEvent,
   PersonFace,
@@ -24,11 +27,15 @@ import type {
   SidecarsResult,
   TimelineMonth,
 } from '../../common/api';
+import { prepareOutputFolder } from '../export/output-folder';
+import { resolveLibrary } from '../library-paths';
+import { openLibrary } from '../open-library';
 import { ViewsRepository } from '../repositories/views';
 import { isFolderOnline } from '../scanner/folder-state';
 import { DEFAULT_PIPELINE } from '../vision/pipeline';
 import { UserInputError } from './errors';
 import { ExportService } from './export';
+import { identify, RESULTS_CSV, UNKNOWN_NAME } from './identify';
 import type { LibraryService } from './library';
 import { ScanJobs } from './scan-jobs';
 import { writeSidecars } from './sidecars';
@@ -44,6 +51,8 @@ export class AppApi implements LibraryApi {
   private readonly views: ViewsRepository;
   private readonly listeners = new Set<EventListener>();
   private readonly scans: ScanJobs;
+  /** An identify is running: one at a time, as each takes every core while it indexes. */
+  private identifying = false;
 
   constructor(
     readonly library: LibraryService,
@@ -299,14 +308,82 @@ export class AppApi implements LibraryApi {
     return { message, reports };
   }
 
+  /**
+   * kindred identify without --library: the photos are indexed into a temporary library, removed
+   * afterwards, so the known and unknown folders never become folders of the user's library and
+   * its people keep their names (naming them there is `kindred identify --library`). That library
+   * is its own, so the app's indexing lock is not needed and a scan of the app may run meanwhile.
+   */
+  async identifyPhotos(request: IdentifyRequest): Promise<IdentifyResult> {
+    if (this.identifying) {
+      throw new UserInputError('An identify is already running: wait for its results, then run the next.');
+    }
+    // Checked before the temporary library is made, so a refused call leaves nothing behind.
+    const knownDir = checkFolder(request.knownDir, 'known people');
+    const unknownDir = checkFolder(request.unknownDir, 'photos to identify');
+    // The app's folders too: copies written into one would be indexed as new photos of the library.
+    const outDir = prepareOutputFolder(request.outDir, [
+      knownDir,
+      unknownDir,
+      ...this.library.deps.folders.all().map((folder) => folder.path),
+    ]);
+    this.identifying = true;
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-identify-'));
+    try {
+      const library = openLibrary(resolveLibrary(scratch));
+      try {
+        let last = 0;
+        const progress = (phase: 'indexing' | 'annotating', done: number, total: number) => {
+          // At most about ten events a second (and always the first and the last of each phase).
+          const now = Date.now();
+          if (done > 0 && done < total && now - last < 100) return;
+          last = now;
+          this.emit({ type: 'identify-progress', phase, done, total });
+        };
+        const result = await identify(library, {
+          knownDir,
+          unknownDir,
+          outDir,
+          threshold: request.threshold,
+          onScanProgress: ({ done, total }) => progress('indexing', done, total),
+          onCopyProgress: (done, total) => progress('annotating', done, total),
+        });
+        return {
+          message: identifyMessage(result.faces, result.people.length, result.outDir),
+          people: result.people,
+          faces: result.faces,
+          warnings: result.warnings,
+          failed: result.failed,
+          outDir: result.outDir,
+          resultsCsv: result.results,
+        };
+      } finally {
+        library.close();
+      }
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+      this.identifying = false;
+    }
+  }
+
   /** Resolves when no scan is running (the server waits for it before closing the library). */
   idle(): Promise<void> {
     return this.scans.idle();
   }
 }
 
-/** An absolute path to an existing folder, resolved through symlinks. */
-function checkFolder(folder: string): string {
+function identifyMessage(faces: readonly { name: string }[], people: number, outDir: string): string {
+  const named = faces.filter((face) => face.name !== UNKNOWN_NAME).length;
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const known = people === 1 ? '1 known person' : `${people} known people`;
+  return (
+    `Named ${named} of ${plural(faces.length, 'face')} after ${known}; ${faces.length - named} unknown. ` +
+    `Annotated copies and ${RESULTS_CSV} are in ${outDir}.`
+  );
+}
+
+/** An absolute path to an existing folder (the folder of `what`), resolved through symlinks. */
+function checkFolder(folder: string, what = 'photos'): string {
   if (!path.isAbsolute(folder)) {
     throw new UserInputError(
       `"${folder}" is not a full path: give the whole path, for example /home/me/Pictures.`,
@@ -317,10 +394,10 @@ function checkFolder(folder: string): string {
     stat = fs.statSync(folder);
   } catch {
     throw new UserInputError(
-      `Folder not found: ${folder}. Check the path (or mount the drive) and try again.`,
+      `Folder not found: ${folder} (the folder of ${what}). Check the path (or mount the drive) and try again.`,
     );
   }
   if (!stat.isDirectory())
-    throw new UserInputError(`Not a folder: ${folder}. Give the folder that holds the photos.`);
+    throw new UserInputError(`Not a folder: ${folder}. Give the folder that holds the ${what}.`);
   return fs.realpathSync(folder);
 }

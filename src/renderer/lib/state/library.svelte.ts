@@ -11,6 +11,8 @@ export class LibraryState {
   reviewCount = $state(0);
   /** Copies written by the export in progress (any window's), or null. */
   exportProgress = $state<{ done: number; total: number } | null>(null);
+  /** The identify in progress: photos indexed, then copies written; or null. */
+  identifyProgress = $state<{ phase: 'indexing' | 'annotating'; done: number; total: number } | null>(null);
 
   constructor(readonly api: KindredBridge) {}
 
@@ -25,7 +27,10 @@ export class LibraryState {
   onEvent(event: LibraryEvent): void {
     if (event.type === 'scan-progress') this.scan = event.scan;
     else if (event.type === 'export-progress') this.exportProgress = { done: event.done, total: event.total };
-    else {
+    // An identify works in a temporary library: nothing the views show has changed.
+    else if (event.type === 'identify-progress') {
+      this.identifyProgress = { phase: event.phase, done: event.done, total: event.total };
+    } else {
       this.version++;
       void this.refreshReviewCount();
     }
