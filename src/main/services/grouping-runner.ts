@@ -47,7 +47,8 @@ export function buildFaceIndex(faces: FacesRepository): VectorIndex {
  * take minutes rather than an hour. Kept compact: ids and distances in typed arrays.
  */
 class NeighbourTable {
-  private readonly row = new Map<number, number>();
+  /** The searched faces in ascending order; a face's row is its position here (no Map: 300k entries). */
+  private readonly faceIds: Int32Array;
   private readonly ids: Int32Array;
   private readonly distances: Float32Array;
   private readonly counts: Uint8Array;
@@ -59,21 +60,22 @@ class NeighbourTable {
     readonly k: number,
     readonly maxDistance: number,
   ) {
-    this.ids = new Int32Array(faceIds.length * k);
-    this.distances = new Float32Array(faceIds.length * k);
-    this.counts = new Uint8Array(faceIds.length);
+    this.faceIds = Int32Array.from(faceIds).sort();
+    const count = this.faceIds.length;
+    this.ids = new Int32Array(count * k);
+    this.distances = new Float32Array(count * k);
+    this.counts = new Uint8Array(count);
     // Similar faces back to back: the index's memory they visit is then still in the caches (the
     // embeddings are read twice, which costs far less than the searches it speeds up).
-    const order = searchOrder(faceIds.length, (position) => faces.embedding(faceIds[position]));
+    const order = searchOrder(count, (row) => faces.embedding(this.faceIds[row]));
     const batch = 4096;
     const vectors = new Float32Array(batch * 128);
-    for (let start = 0; start < faceIds.length; start += batch) {
-      const chunk = Array.from(order.subarray(start, start + batch), (position) => faceIds[position]);
-      chunk.forEach((faceId, i) => vectors.set(faces.embedding(faceId), i * 128));
-      const results = index.searchMany(vectors, chunk.length, k, maxDistance);
+    for (let start = 0; start < count; start += batch) {
+      const rows = order.subarray(start, start + batch);
+      rows.forEach((row, i) => vectors.set(faces.embedding(this.faceIds[row]), i * 128));
+      const results = index.searchMany(vectors, rows.length, k, maxDistance);
       results.forEach((neighbours, i) => {
-        const row = start + i;
-        this.row.set(chunk[i], row);
+        const row = rows[i];
         this.counts[row] = neighbours.length;
         neighbours.forEach((neighbour, j) => {
           this.ids[row * k + j] = neighbour.id;
@@ -85,8 +87,8 @@ class NeighbourTable {
 
   /** The face's neighbours, when asked for no more than were stored. */
   lookup(faceId: number, k: number, maxDistance: number): Neighbour[] | undefined {
-    const row = this.row.get(faceId);
-    if (row === undefined || k > this.k || maxDistance > this.maxDistance) return undefined;
+    const row = this.rowOf(faceId);
+    if (row < 0 || k > this.k || maxDistance > this.maxDistance) return undefined;
     const result: Neighbour[] = [];
     for (let j = 0; j < Math.min(k, this.counts[row]); j++) {
       const distance = this.distances[row * this.k + j];
@@ -94,6 +96,19 @@ class NeighbourTable {
       result.push({ id: this.ids[row * this.k + j], distance });
     }
     return result;
+  }
+
+  private rowOf(faceId: number): number {
+    let low = 0;
+    let high = this.faceIds.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const id = this.faceIds[middle];
+      if (id === faceId) return middle;
+      if (id < faceId) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 }
 
