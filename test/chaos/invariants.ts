@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
+import { intersectionOverUnion } from '../../src/main/vision/nms';
 
 /**
  * What must hold in a library after any crash. Each check returns its violations in words; an
@@ -64,7 +65,7 @@ export function duplicates(db: Db): string[] {
   }[];
   for (let i = 0; i < faces.length; i++) {
     for (let j = i + 1; j < faces.length && faces[j].photoId === faces[i].photoId; j++) {
-      if (iou(faces[i], faces[j]) > 0.7)
+      if (intersectionOverUnion(faces[i], faces[j]) > 0.7)
         problems.push(
           `faces ${faces[i].id} and ${faces[j].id} of photo ${faces[i].photoId} are one face stored twice`,
         );
@@ -87,17 +88,6 @@ export function duplicates(db: Db): string[] {
     problems.push(`person ${row.id} keeps face_count ${row.kept} but has ${row.actual} faces`);
   }
   return problems;
-}
-
-function iou(
-  a: { x: number; y: number; width: number; height: number },
-  b: { x: number; y: number; width: number; height: number },
-): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / (a.width * a.height + b.width * b.height - inter);
 }
 
 export function counts(db: Db): LibraryCounts {

@@ -2,6 +2,7 @@ import type { LibraryDatabase } from '../db/open';
 import type { Clock } from '../clock';
 import type { DetectedFace, FacesRepository } from '../repositories/faces';
 import type { PeopleRepository } from '../repositories/people';
+import { intersectionOverUnion } from '../vision/nms';
 import type { AnalysisPool } from '../vision/pool';
 import type { DecisionsFile, FaceRef } from './format';
 
@@ -36,13 +37,6 @@ interface LibraryFace {
   width: number;
   height: number;
   personId: number | null;
-}
-
-function iou(a: FaceRef['box'], b: FaceRef['box']): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  return (w * h) / (a.width * a.height + b.width * b.height - w * h);
 }
 
 const describeRef = (ref: FaceRef) =>
@@ -81,7 +75,7 @@ export async function importDecisions(deps: ImportDependencies, file: DecisionsF
     const found: LibraryFace[] = [];
     for (const photo of photos) {
       const best = (facesOf.all(photo.id) as LibraryFace[])
-        .map((face) => ({ face, overlap: iou(ref.box, face) }))
+        .map((face) => ({ face, overlap: intersectionOverUnion(ref.box, face) }))
         .filter((candidate) => candidate.overlap >= MATCH_IOU)
         .sort((a, b) => b.overlap - a.overlap)[0];
       if (best) found.push(best.face);
@@ -217,7 +211,7 @@ export async function importDecisions(deps: ImportDependencies, file: DecisionsF
       for (const photo of found.photos) {
         if (found.faces.some((face) => face.photoId === photo.id)) continue;
         const kept = (tombstonesOf.all(photo.id) as FaceRef['box'][]).some(
-          (box) => iou(box, ref.box) >= MATCH_IOU,
+          (box) => intersectionOverUnion(box, ref.box) >= MATCH_IOU,
         );
         if (kept) count(false);
         else {

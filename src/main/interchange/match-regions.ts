@@ -1,4 +1,5 @@
 import type { Box } from '../../common/api';
+import { intersectionOverUnion } from '../vision/nms';
 import type { NormalizedBox } from './orientation';
 
 /**
@@ -6,14 +7,6 @@ import type { NormalizedBox } from './orientation';
  * inside the other: tools draw regions tighter (Picasa) or looser (Apple) than Kindred's detector.
  */
 export const REGION_MATCH_IOU = 0.3;
-
-export function overlap(a: Box, b: Box): number {
-  const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
-  const intersection = ix * iy;
-  const union = a.width * a.height + b.width * b.height - intersection;
-  return union > 0 ? intersection / union : 0;
-}
 
 const centreInside = (inner: Box, outer: Box) => {
   const cx = inner.x + inner.width / 2;
@@ -23,7 +16,8 @@ const centreInside = (inner: Box, outer: Box) => {
 
 export function sameFace(region: Box, face: Box): boolean {
   return (
-    overlap(region, face) >= REGION_MATCH_IOU || (centreInside(region, face) && centreInside(face, region))
+    intersectionOverUnion(region, face) >= REGION_MATCH_IOU ||
+    (centreInside(region, face) && centreInside(face, region))
   );
 }
 
@@ -35,7 +29,8 @@ export function matchRegions(regions: readonly Box[], faces: readonly Box[]): (n
   const pairs: { region: number; face: number; score: number }[] = [];
   regions.forEach((region, r) =>
     faces.forEach((face, f) => {
-      if (sameFace(region, face)) pairs.push({ region: r, face: f, score: overlap(region, face) });
+      if (sameFace(region, face))
+        pairs.push({ region: r, face: f, score: intersectionOverUnion(region, face) });
     }),
   );
   pairs.sort((a, b) => b.score - a.score || a.region - b.region || a.face - b.face);

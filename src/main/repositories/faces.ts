@@ -223,8 +223,7 @@ export class FacesRepository {
     const manual = old.filter((face) => face.source === 'manual');
     const previous = old.filter((face) => face.source === 'detected');
     const tombstones = this.tombstonesStmt.all(photoId) as Box[];
-    const overlaps = (box: Box, other: Box) =>
-      intersectionOverUnion({ ...box, score: 0 }, { ...other, score: 0 }) > SAME_FACE_IOU;
+    const overlaps = (box: Box, other: Box) => intersectionOverUnion(box, other) > SAME_FACE_IOU;
 
     const inherited = previous.map((face) => ({
       face,
@@ -241,11 +240,7 @@ export class FacesRepository {
       if (manual.some((box) => overlaps(face.box, box))) continue;
       const match = inherited
         .filter((entry) => !claimed.has(entry.face.id) && overlaps(face.box, entry.face))
-        .sort(
-          (a, b) =>
-            intersectionOverUnion({ ...face.box, score: 0 }, b.face) -
-            intersectionOverUnion({ ...face.box, score: 0 }, a.face),
-        )[0];
+        .sort((a, b) => intersectionOverUnion(face.box, b.face) - intersectionOverUnion(face.box, a.face))[0];
       const id = this.insert(photoId, face, now, 'detected');
       ids.push(id);
       if (!match) continue;

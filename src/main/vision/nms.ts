@@ -6,7 +6,15 @@ export interface ScoredBox {
   score: number;
 }
 
-export function intersectionOverUnion(a: ScoredBox, b: ScoredBox): number {
+/** A box's position and size; a ScoredBox, a stored face box and a decisions file's box are all one. */
+export interface PlainBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export function intersectionOverUnion(a: PlainBox, b: PlainBox): number {
   const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
   const iy = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
   const intersection = ix * iy;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Box, FaceSummary, PersonSummary, PhotoSummary } from '../../../src/common/api';
+import { intersectionOverUnion } from '../../../src/main/vision/nms';
 import { KINDRED_BIN, kindred } from '../../support/cli';
 import { fixture, readManifest, tempDir } from '../../support/fixtures';
 import { createTestLibrary, type TestLibrary } from '../../support/library';
@@ -384,8 +385,8 @@ describe('kindred export', () => {
         };
         const best = faces
           .filter((face) => face.photo === photo.path)
-          .sort((a, b) => iou(b.box, box) - iou(a.box, box))[0];
-        expect(iou(best.box, box), `${row.copy} ${row.personName}`).toBeGreaterThan(0.5);
+          .sort((a, b) => intersectionOverUnion(b.box, box) - intersectionOverUnion(a.box, box))[0];
+        expect(intersectionOverUnion(best.box, box), `${row.copy} ${row.personName}`).toBeGreaterThan(0.5);
         expect(best.personName, `${row.copy}`).toBe(row.personName);
       }
       console.log(
@@ -460,10 +461,3 @@ describe('kindred export', () => {
     expect(originals()).toHaveLength(hashesBefore.size);
   });
 });
-
-function iou(a: Box, b: Box): number {
-  const width = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
-  const height = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
-  const overlap = width * height;
-  return overlap / (a.width * a.height + b.width * b.height - overlap);
-}
