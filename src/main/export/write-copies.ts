@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomically } from '../write-file-atomically';
 import { annotatePhoto, type CopyOptions, type FaceToDraw } from './annotate';
 import type { DrawnFace } from './finish-copy';
 import type { LabelFont } from './label-font';
@@ -46,9 +47,7 @@ export async function writeCopies(
     try {
       if (sameFile(file, job.source)) throw new Error('the copy would replace the original');
       const copy = await annotatePhoto(job.source, job.faces, font, options);
-      const temporary = path.join(outDir, `.${job.fileName}.${process.pid}.tmp`);
-      await fs.promises.writeFile(temporary, copy.jpeg);
-      await fs.promises.rename(temporary, file);
+      await writeFileAtomically(file, copy.jpeg);
       report.written.push({ job, file, width: copy.width, height: copy.height, faces: copy.faces });
     } catch (error) {
       report.failed.push({ source: job.source, error: readable(error) });

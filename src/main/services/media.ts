@@ -13,7 +13,7 @@ import {
   THUMB_QUALITY,
   THUMB_SIZE,
   WEBP_EFFORT,
-  writeFileAtomically,
+  writeCacheFile,
 } from '../vision/previews';
 
 /** An image ready to send: a file in the cache folder. */
@@ -111,7 +111,7 @@ async function writeAtomically(file: string, make: () => Promise<Buffer>): Promi
       `The photo file can no longer be read as an image (${String((error as Error).message).split('\n')[0]}); scan its folder again.`,
     );
   }
-  await writeFileAtomically(file, data);
+  await writeCacheFile(file, data);
 }
 
 /**

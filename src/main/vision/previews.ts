@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Box, MediaKind } from '../../common/api';
+import { writeFileAtomically } from '../write-file-atomically';
 import type { RgbImage } from './image';
 
 /**
@@ -58,17 +59,10 @@ export function faceCropRegion(
   };
 }
 
-/** Writes through a temporary file and a rename, so a reader never sees half an image. */
-export async function writeFileAtomically(file: string, data: Buffer): Promise<void> {
+/** Writes a file of the media cache, making its two-hex-digit folder when it is the first there. */
+export async function writeCacheFile(file: string, data: Buffer): Promise<void> {
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    await fs.promises.writeFile(temporary, data);
-    await fs.promises.rename(temporary, file);
-  } catch (error) {
-    await fs.promises.rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFileAtomically(file, data);
 }
 
 /** An upright decode of the photo the pipeline already holds, and its scale to the photo. */
@@ -113,7 +107,7 @@ export async function writePreviews(options: {
       .resize(thumbWidth, thumbHeight, { fit: 'fill' })
       .webp({ quality: THUMB_QUALITY, effort: WEBP_EFFORT })
       .toBuffer();
-    await writeFileAtomically(thumbFile, thumbnail);
+    await writeCacheFile(thumbFile, thumbnail);
   }
 
   if (options.faces.length === 0) return;
@@ -130,7 +124,7 @@ export async function writePreviews(options: {
       .resize(FACE_SIZE, FACE_SIZE, { fit: 'cover' })
       .webp({ quality: FACE_QUALITY, effort: WEBP_EFFORT })
       .toBuffer();
-    await writeFileAtomically(file, crop);
+    await writeCacheFile(file, crop);
   }
 }
 

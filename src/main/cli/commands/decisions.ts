@@ -6,6 +6,7 @@ import { decisionsFileSchema, DECISIONS_FORMAT, DECISIONS_VERSION } from '../../
 import { importDecisions } from '../../decisions/import';
 import { EXIT_OK, UsageError } from '../errors';
 import { printJson } from '../output';
+import { writeFileAtomically } from '../../write-file-atomically';
 import { withLibrary } from './open';
 
 /** `kindred decisions export --out FILE.json`: every user decision, in the format of docs/decisions.md. */
@@ -20,9 +21,7 @@ export async function runDecisionsExport(options: {
   const file = await withLibrary(options.library, async (library) =>
     exportDecisions(library.deps.db, library.deps.clock),
   );
-  const partial = `${out}.partial-${process.pid}`;
-  fs.writeFileSync(partial, `${JSON.stringify(file, null, 2)}\n`);
-  fs.renameSync(partial, out);
+  await writeFileAtomically(out, `${JSON.stringify(file, null, 2)}\n`);
   const decided = file.faces.filter((face) => face.person !== undefined).length;
   const rejections = file.faces.reduce((sum, face) => sum + face.notPeople.length, 0);
   process.stdout.write(
