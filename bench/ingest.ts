@@ -46,7 +46,7 @@ const CACHE_DIR = path.join(ROOT, '.bench');
 const PHOTOS_DIR = path.join(CACHE_DIR, 'photos-12mp');
 
 /** What the reference does: one SSD pass, one descriptor per face (its chip is dlib-aligned too). */
-const LIKE_FOR_LIKE: PipelineOptions = { paddedPass: false, mirror: false, alignment: 'dlib' };
+const LIKE_FOR_LIKE: PipelineOptions = { paddedPass: 'never', mirror: false, alignment: 'dlib' };
 
 const PIPELINES: Record<Exclude<RunKind, 'faceapi'>, PipelineOptions> = {
   'kindred-like': LIKE_FOR_LIKE,

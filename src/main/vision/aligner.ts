@@ -106,10 +106,6 @@ export function boxChip(
   const step = side / CHIP_SIZE;
   const originX = (box.x + box.width / 2) * imageScale - side / 2;
   const originY = (box.y + box.height / 2) * imageScale - side / 2;
-  const left = box.x * imageScale - 0.5;
-  const top = box.y * imageScale - 0.5;
-  const right = (box.x + box.width) * imageScale - 0.5;
-  const bottom = (box.y + box.height) * imageScale - 0.5;
   warpToTensor(
     image,
     { a: step, b: 0, c: 0, d: step, tx: originX + step / 2 - 0.5, ty: originY + step / 2 - 0.5 },
@@ -117,7 +113,12 @@ export function boxChip(
     CHIP_SIZE,
     out,
     offset,
-    (x, y) => x >= left && x <= right && y >= top && y <= bottom,
+    {
+      left: box.x * imageScale - 0.5,
+      top: box.y * imageScale - 0.5,
+      right: (box.x + box.width) * imageScale - 0.5,
+      bottom: (box.y + box.height) * imageScale - 0.5,
+    },
   );
 }
 

@@ -24,9 +24,14 @@ export interface DetectorPass {
   pixels: Float32Array;
 }
 
+/**
+ * When to look again at the photo centred in a black canvas twice its size (ARCHITECTURE.md,
+ * accuracy levers): on every photo, only when the plain pass leaves a doubt, or never.
+ */
+export type PaddedPassRule = 'always' | 'when-unsure' | 'never';
+
 export interface DetectionOptions {
-  /** Also look at the photo centred in a black canvas twice its size (ARCHITECTURE.md, accuracy levers). */
-  paddedPass: boolean;
+  paddedPass: PaddedPassRule;
   minScore?: number;
 }
 
@@ -116,6 +121,12 @@ export function mergePasses(perPass: readonly ScoredBox[][], minScore = MIN_SCOR
  * canvas twice the photo's size (ARCHITECTURE.md, "Accuracy levers"). Only when both find
  * nothing, two passes further out (2.5× and 3×) look for one face that fills the frame, as in
  * tight portrait crops, where even the 2× canvas leaves the face too large for the SSD's anchors.
+ *
+ * With 'when-unsure', the 2× canvas runs only when the plain pass leaves a doubt: it found no
+ * face, or a candidate (≥ 0.3) that is not sure on its own (< 0.87) and needs the second pass to
+ * confirm or drop it. When every candidate of the plain pass is sure, the second pass has never
+ * changed the result on the fixtures and on 60 of bench:ingest's photos (122 photos, 52 of them
+ * skipped it; docs/detection.md), and skipping it saves one SSD run, a third of a photo's time.
  */
 export async function findFaces(
   session: ort.InferenceSession,
@@ -128,11 +139,11 @@ export async function findFaces(
   const minScore = options.minScore ?? MIN_SCORE;
   const detect = (factor: number, floor: number) =>
     detectInPass(session, buildPass(fitted, fittedScale, factor), photoWidth, photoHeight, floor);
-  if (!options.paddedPass) return detect(1, minScore);
-  const faces = mergePasses(
-    [await detect(1, CORROBORATION_SCORE), await detect(2, CORROBORATION_SCORE)],
-    minScore,
-  );
+  if (options.paddedPass === 'never') return detect(1, minScore);
+  const plain = await detect(1, CORROBORATION_SCORE);
+  const sure = plain.length > 0 && plain.every((box) => box.score >= SOLO_SCORE);
+  if (options.paddedPass === 'when-unsure' && sure) return mergePasses([plain], minScore);
+  const faces = mergePasses([plain, await detect(2, CORROBORATION_SCORE)], minScore);
   if (faces.length > 0) return faces;
   const minSide = FRAME_FILLING_SHARE * Math.min(photoWidth, photoHeight);
   const frameFilling = (boxes: ScoredBox[]) =>

@@ -5,41 +5,6 @@ export interface RgbImage {
   height: number;
 }
 
-/**
- * Samples a 3-channel image at a real-valued position (pixel centres at integer coordinates),
- * bilinearly; outside the image it reads black, which is what the nets saw as padding.
- */
-export function sampleBilinear(
-  image: RgbImage,
-  x: number,
-  y: number,
-  out: Float32Array,
-  outOffset: number,
-): void {
-  const { data, width, height } = image;
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const fx = x - x0;
-  const fy = y - y0;
-  for (let c = 0; c < 3; c++) out[outOffset + c] = 0;
-  for (let dy = 0; dy < 2; dy++) {
-    const yy = y0 + dy;
-    if (yy < 0 || yy >= height) continue;
-    const wy = dy === 0 ? 1 - fy : fy;
-    if (wy === 0) continue;
-    for (let dx = 0; dx < 2; dx++) {
-      const xx = x0 + dx;
-      if (xx < 0 || xx >= width) continue;
-      const w = wy * (dx === 0 ? 1 - fx : fx);
-      if (w === 0) continue;
-      const i = (yy * width + xx) * 3;
-      out[outOffset] += w * data[i];
-      out[outOffset + 1] += w * data[i + 1];
-      out[outOffset + 2] += w * data[i + 2];
-    }
-  }
-}
-
 /** A 2-D affine map from output pixel (u, v) to source pixel: x = a*u + b*v + tx, y = c*u + d*v + ty. */
 export interface Affine {
   a: number;
@@ -50,11 +15,22 @@ export interface Affine {
   ty: number;
 }
 
+/** A rectangle of source positions, bounds included; a warp reads black outside it. */
+export interface SourceWindow {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
 /**
  * Renders `size`×`size` output pixels through `map` into NHWC float RGB (0..255).
  * When one output pixel covers several source pixels, it averages a k×k grid of samples so
  * that a large face shrunk to a small net input does not alias (dlib shrinks through an image
- * pyramid for the same reason). `inside` optionally masks source positions to black.
+ * pyramid for the same reason). Each sample is bilinear, pixel centres at integer coordinates;
+ * outside the image, and outside `window` when given, it reads black, which is what the nets saw
+ * as padding. The sampling is written out in the loop (no call, no mask closure per sample): it
+ * runs ~100,000 times a face, and those calls were about half of its time.
  */
 export function warpToTensor(
   image: RgbImage,
@@ -63,12 +39,16 @@ export function warpToTensor(
   outHeight: number,
   out: Float32Array,
   outOffset: number,
-  inside?: (x: number, y: number) => boolean,
+  window?: SourceWindow,
 ): void {
+  const { data, width, height } = image;
   const scale = Math.max(Math.hypot(map.a, map.c), Math.hypot(map.b, map.d));
   const k = Math.min(8, Math.max(1, Math.ceil(scale - 1e-6)));
-  const sample = new Float32Array(3);
   const inv = 1 / (k * k);
+  const left = window ? window.left : -Infinity;
+  const top = window ? window.top : -Infinity;
+  const right = window ? window.right : Infinity;
+  const bottom = window ? window.bottom : Infinity;
   for (let v = 0; v < outHeight; v++) {
     for (let u = 0; u < outWidth; u++) {
       let r = 0;
@@ -80,11 +60,28 @@ export function warpToTensor(
           const uu = u + (sx + 0.5) / k - 0.5;
           const x = map.a * uu + map.b * vv + map.tx;
           const y = map.c * uu + map.d * vv + map.ty;
-          if (inside && !inside(x, y)) continue;
-          sampleBilinear(image, x, y, sample, 0);
-          r += sample[0];
-          g += sample[1];
-          b += sample[2];
+          if (x < left || x > right || y < top || y > bottom) continue;
+          const x0 = Math.floor(x);
+          const y0 = Math.floor(y);
+          const fx = x - x0;
+          const fy = y - y0;
+          // The four neighbours, each weighted, skipping those outside the image (black).
+          for (let dy = 0; dy < 2; dy++) {
+            const yy = y0 + dy;
+            if (yy < 0 || yy >= height) continue;
+            const wy = dy === 0 ? 1 - fy : fy;
+            if (wy === 0) continue;
+            for (let dx = 0; dx < 2; dx++) {
+              const xx = x0 + dx;
+              if (xx < 0 || xx >= width) continue;
+              const w = wy * (dx === 0 ? 1 - fx : fx);
+              if (w === 0) continue;
+              const i = (yy * width + xx) * 3;
+              r += w * data[i];
+              g += w * data[i + 1];
+              b += w * data[i + 2];
+            }
+          }
         }
       }
       const o = outOffset + (v * outWidth + u) * 3;

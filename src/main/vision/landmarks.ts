@@ -33,10 +33,6 @@ export async function findLandmarks(
   const squares = boxes.map((box, i) => {
     const square = squareAroundBox(box, imageScale);
     const step = square.side / LANDMARK_SIZE;
-    const left = box.x * imageScale;
-    const top = box.y * imageScale;
-    const right = (box.x + box.width) * imageScale;
-    const bottom = (box.y + box.height) * imageScale;
     warpToTensor(
       image,
       {
@@ -52,7 +48,12 @@ export async function findLandmarks(
       batch,
       i * stride,
       // Outside the box is padding, black, as the net was trained.
-      (x, y) => x >= left - 0.5 && x <= right - 0.5 && y >= top - 0.5 && y <= bottom - 0.5,
+      {
+        left: box.x * imageScale - 0.5,
+        top: box.y * imageScale - 0.5,
+        right: (box.x + box.width) * imageScale - 0.5,
+        bottom: (box.y + box.height) * imageScale - 0.5,
+      },
     );
     return square;
   });

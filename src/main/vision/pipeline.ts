@@ -1,6 +1,6 @@
 import { alignedChip, boxChip } from './aligner';
 import { decodeScaled, PhotoReadError, readPhotoHeader, type PhotoHeader } from './decode';
-import { DETECTOR_SIZE, findFaces } from './detector';
+import { DETECTOR_SIZE, findFaces, type PaddedPassRule } from './detector';
 import { allocateChips, chipOffset, embedChips } from './embedder';
 import type { RgbImage } from './image';
 import { findLandmarks } from './landmarks';
@@ -10,8 +10,8 @@ import type { DecodedView } from './previews';
 import { findSmallFaces, TILE_SCALE, worthTiling } from './tiles';
 
 export interface PipelineOptions {
-  /** Second detector pass on the photo centred in a canvas twice its size. Default on. */
-  paddedPass: boolean;
+  /** Second detector pass on the photo centred in a canvas twice its size. Default: when unsure. */
+  paddedPass: PaddedPassRule;
   /** Average each descriptor with its mirror image's. Default on. */
   mirror: boolean;
   /** 'dlib': landmarks → similarity transform to dlib's template; 'box': face-api's unrotated box crop. */
@@ -23,7 +23,11 @@ export interface PipelineOptions {
   smallFaces?: boolean;
 }
 
-export const DEFAULT_PIPELINE: PipelineOptions = { paddedPass: true, mirror: true, alignment: 'dlib' };
+export const DEFAULT_PIPELINE: PipelineOptions = {
+  paddedPass: 'when-unsure',
+  mirror: true,
+  alignment: 'dlib',
+};
 
 /** Milliseconds spent in each stage of one photo. */
 export interface StageTimings {

@@ -18,6 +18,14 @@ import type { AnalyseResult } from '../../../src/main/vision/task';
 import { fixture, tempDir } from '../../support/fixtures';
 import { expectSameBoxes, loadTestSessions } from './helpers';
 
+/**
+ * These tests are about decoding, so original and copy take the same detector passes. Under the
+ * default rule a gray copy can leave the plain pass unsure of a face the colour original is sure
+ * of; the copy then also runs the 2× canvas pass and may keep that pass's box for the face
+ * (bbt3's third face: 18 px from the plain pass's), which says nothing about the decode.
+ */
+const BOTH_PASSES = { ...DEFAULT_PIPELINE, paddedPass: 'always' } as const;
+
 const SOURCE = fixture('groups/bbt3.jpg');
 /**
  * How close a variant must come to the original JPEG, by what the variant does to the pixels:
@@ -197,7 +205,7 @@ beforeAll(async () => {
   const bytes = fs.readFileSync(SOURCE);
   const header = await readPhotoHeader(bytes);
   original = {
-    result: await analyseFile({ path: SOURCE, options: DEFAULT_PIPELINE }, sessions),
+    result: await analyseFile({ path: SOURCE, options: BOTH_PASSES }, sessions),
     header,
     pixels: (await decodeScaled(bytes, header, 1)).data,
   };
@@ -225,7 +233,7 @@ describe('pixel formats and containers', () => {
       expect(decoded.data.length).toBe(original.header.width * original.header.height * 3);
       expect(meanDifference(decoded.data, original.pixels)).toBeLessThan(TOLERANCE[variant.kind].meanPixel);
 
-      const result = await analyseFile({ path: file, options: DEFAULT_PIPELINE }, sessions);
+      const result = await analyseFile({ path: file, options: BOTH_PASSES }, sessions);
       expectSameBoxes(facesOf(result), facesOf(original.result), TOLERANCE[variant.kind].boxPx);
     },
   );
