@@ -39,6 +39,7 @@ import { identify, RESULTS_CSV, UNKNOWN_NAME } from './identify';
 import type { LibraryService } from './library';
 import { ScanJobs } from './scan-jobs';
 import { writeSidecars } from './sidecars';
+import { plural } from '../../common/plural';
 
 export type EventListener = (event: LibraryEvent) => void;
 
@@ -374,7 +375,6 @@ export class AppApi implements LibraryApi {
 
 function identifyMessage(faces: readonly { name: string }[], people: number, outDir: string): string {
   const named = faces.filter((face) => face.name !== UNKNOWN_NAME).length;
-  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   const known = people === 1 ? '1 known person' : `${people} known people`;
   return (
     `Named ${named} of ${plural(faces.length, 'face')} after ${known}; ${faces.length - named} unknown. ` +

@@ -10,6 +10,7 @@ import { writeCopies, type CopyJob } from '../export/write-copies';
 import { ExportsRepository, type ExportFace, type ExportPhoto } from '../repositories/exports';
 import { UserInputError } from './errors';
 import type { LibraryService } from './library';
+import { plural } from '../../common/plural';
 
 export const FACES_CSV = 'faces.csv';
 export const FACES_JSON = 'faces.json';
@@ -122,7 +123,6 @@ function exportMessage(
   lists: string[],
   failed: { photo: string; error: string }[],
 ): string {
-  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   let message = `Exported ${plural(copies, 'photo')} (${plural(faces, 'face')} labelled) to ${outDir}`;
   if (lists.length > 0) message += `; wrote ${lists.map((file) => path.basename(file)).join(' and ')}`;
   message += '.';

@@ -49,9 +49,7 @@ export function formatTakenAt(takenAt: string | null): string {
   return hour ? `${date}, ${hour}:${minute}` : date;
 }
 
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
-}
+export { plural } from '../../common/plural';
 
 /** "2 min 5 s", "40 s", for an ETA. */
 export function formatSeconds(seconds: number): string {

@@ -163,7 +163,11 @@ describe('short writes beside an indexer', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('--force');
     expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
-    expect(kindred(['backup', '--out', target, '--force', ...at()]).status).toBe(0);
+    const forced = kindred(['backup', '--out', target, '--force', ...at()]);
+    expect(forced.status).toBe(0);
+    expect(forced.stdout).toMatch(
+      /^Backed up the library to .* MB: [\d,]+ photos?, [\d,]+ faces?, [\d,]+ (person|people); integrity ok\)/,
+    );
   });
 
   it('a write that waits past the busy timeout is a clear "library busy" error, exit 75, and changes nothing', () => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EXIT_OK, UsageError } from '../errors';
 import { withLibrary } from './open';
+import { plural } from '../../../common/plural';
 
 /**
  * `kindred backup --out FILE`: a consistent copy of the library database made with SQLite's online
@@ -34,8 +35,8 @@ export async function runBackup(options: {
     fs.renameSync(partial, out);
     const size = fs.statSync(out).size;
     process.stdout.write(
-      `Backed up the library to ${out} (${(size / 1024 / 1024).toFixed(1)} MB: ${counts.photos} photos, ` +
-        `${counts.faces} faces, ${counts.people} people; integrity ok) in ${((performance.now() - started) / 1000).toFixed(1)} s. ` +
+      `Backed up the library to ${out} (${(size / 1024 / 1024).toFixed(1)} MB: ${plural(counts.photos, 'photo')}, ` +
+        `${plural(counts.faces, 'face')}, ${plural(counts.people, 'person', 'people')}; integrity ok) in ${((performance.now() - started) / 1000).toFixed(1)} s. ` +
         `Restore it by copying it to library.db in a library folder while Kindred is closed.\n`,
     );
     return EXIT_OK;
