@@ -7,7 +7,9 @@
  * photos. Then `kindred serve` is started and Chromium measures:
  * - first paint of People and of Photos (navigation start → first face / thumbnail shown);
  * - opening the person with 5,000 photos from People (click → header and first thumbnails shown);
- * - frame times while scrolling the timeline from top to bottom.
+ * - frame times while scrolling the timeline: a fast fling, a sweep from top to bottom (both fast
+ *   enough that the timeline defers photos until they stop), and a reading pace that loads photos
+ *   as it goes; and how long after the sweep stops the thumbnails in view are shown.
  * Targets: first paint < 1 s, open person < 300 ms, no frame > 50 ms. Prints a Markdown report.
  *
  *   npm run bench:ui -- [--photos 100000] [--person-photos 5000] [--keep]
@@ -116,6 +118,11 @@ interface Figures {
   scrolled: number;
   fling: number[];
   flung: number;
+  /** Frames of a scroll slow enough that photos load while it goes. */
+  read: number[];
+  readScrolled: number;
+  /** After the sweep stops at the bottom: until every cell in view shows its thumbnail. */
+  settled: number;
 }
 
 async function measure(libraryDir: string, realIds: number[]): Promise<Figures> {
@@ -207,6 +214,28 @@ async function measure(libraryDir: string, realIds: number[]): Promise<Figures> 
         },
         [step, count],
       );
+    // Waits until every cell in the scroller's view shows a decoded thumbnail; returns the time.
+    const thumbnailsShown = () =>
+      page.evaluate(async () => {
+        const started = performance.now();
+        const box = (document.querySelector('.scroller') as HTMLElement).getBoundingClientRect();
+        await new Promise<void>((resolve) => {
+          const check = () => {
+            const cells = [...document.querySelectorAll('.cell')].filter((cell) => {
+              const rect = cell.getBoundingClientRect();
+              return rect.bottom > box.top && rect.top < box.bottom;
+            });
+            const shown = cells.every((cell) => {
+              const image = cell.querySelector('img');
+              return image?.complete && image.naturalWidth > 0;
+            });
+            if (cells.length > 0 && shown) resolve();
+            else requestAnimationFrame(check);
+          };
+          check();
+        });
+        return performance.now() - started;
+      });
     // A fast fling (about 14,000 px/s at 60 Hz), then the whole timeline in 1,200 frames.
     const fling = await scroll(240, 1200);
     await page.evaluate(() => ((document.querySelector('.scroller') as HTMLElement).scrollTop = 0));
@@ -217,6 +246,16 @@ async function measure(libraryDir: string, realIds: number[]): Promise<Figures> 
     const sweep = await scroll(Math.ceil(height / 1200), 1300);
     const frames = sweep.frames;
     const scrolled = sweep.scrolled;
+    // From the bottom, the time until every cell in view shows its thumbnail: what a fast scroll
+    // defers (the timeline loads photos only once a fast scroll slows or pauses).
+    const settled = await thumbnailsShown();
+    // A reading pace (2,900 px/s), slow enough that photos load while it scrolls, from the middle.
+    await page.evaluate(() => {
+      const scroller = document.querySelector('.scroller') as HTMLElement;
+      scroller.scrollTop = scroller.scrollHeight / 2;
+    });
+    await thumbnailsShown();
+    const read = await scroll(48, 1200);
     return {
       peopleFirstPaint,
       photosFirstPaint,
@@ -227,6 +266,9 @@ async function measure(libraryDir: string, realIds: number[]): Promise<Figures> 
       scrolled,
       fling: fling.frames,
       flung: fling.scrolled,
+      read: read.frames,
+      readScrolled: read.scrolled,
+      settled,
     };
   } finally {
     await browser.close();
@@ -250,6 +292,7 @@ async function main(): Promise<void> {
     const figures = await measure(dir, realIds);
     const over = figures.frames.filter((ms) => ms > 50).length;
     const overFling = figures.fling.filter((ms) => ms > 50).length;
+    const overRead = figures.read.filter((ms) => ms > 50).length;
     const ms = (value: number) => `${Math.round(value)} ms`;
     const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
     process.stdout.write(
@@ -261,6 +304,8 @@ async function main(): Promise<void> {
         `| open a person with ${figures.personPhotos.toLocaleString('en')} photos (median of 3; the first open: ${ms(figures.openPersonCold)}) | ${ms(figures.openPerson)} | < 300 ms: ${verdict(figures.openPerson < 300)} |`,
         `| sweep the whole timeline (${Math.round(figures.scrolled / 1000)}k px, ${figures.frames.length} frames): median / p95 / max frame | ${ms(percentile(figures.frames, 50))} / ${ms(percentile(figures.frames, 95))} / ${ms(Math.max(...figures.frames))} | no frame > 50 ms: ${verdict(over === 0)} (${over} over) |`,
         `| fling through ${Math.round(figures.flung / 1000)}k px at 240 px a frame (${figures.fling.length} frames): median / p95 / max frame | ${ms(percentile(figures.fling, 50))} / ${ms(percentile(figures.fling, 95))} / ${ms(Math.max(...figures.fling))} | no frame > 50 ms: ${verdict(overFling === 0)} (${overFling} over) |`,
+        `| read through ${Math.round(figures.readScrolled / 1000)}k px at 48 px a frame, photos loading (${figures.read.length} frames): median / p95 / max frame | ${ms(percentile(figures.read, 50))} / ${ms(percentile(figures.read, 95))} / ${ms(Math.max(...figures.read))} | no frame > 50 ms: ${verdict(overRead === 0)} (${overRead} over) |`,
+        `| thumbnails in view after the sweep stops | ${ms(figures.settled)} | (none) |`,
         '',
         `load average during the run: ${os
           .loadavg()

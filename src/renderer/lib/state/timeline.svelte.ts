@@ -18,6 +18,10 @@ export interface Layout {
 export const HEADING_HEIGHT = 52;
 export const GAP = 4;
 export const PAGE_SIZE = 240;
+/** A scroll faster than this (px/ms, about six screens a second) defers thumbnails until it slows. */
+export const FAST_SCROLL = 5;
+/** How long a fast scroll must pause before the thumbnails where it stopped load. */
+export const SETTLE_MS = 100;
 
 /**
  * The whole grid's geometry from month counts alone (no photo rows needed): 100,000 photos are a
