@@ -18,9 +18,14 @@ export function measureLatency(runs: number, fn: () => unknown, warmUp = 3): Lat
     fn();
     samples.push(performance.now() - started);
   }
+  return latencyOf(samples);
+}
+
+/** Median, 95th percentile and maximum of timed runs (ms). */
+export function latencyOf(samples: number[]): Latency {
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)];
-  return { runs, median: at(0.5), p95: at(0.95), max: samples[samples.length - 1] };
+  return { runs: samples.length, median: at(0.5), p95: at(0.95), max: samples[samples.length - 1] };
 }
 
 export function timed<T>(fn: () => T): { value: T; ms: number } {

@@ -1,4 +1,5 @@
 import type { PhotoStatus, PhotoSummary } from '../../common/api';
+import type { Statement } from 'better-sqlite3';
 import type { LibraryDatabase } from '../db/open';
 
 /** What change detection needs to know about a photo already in the library. */
@@ -35,6 +36,36 @@ export function photoIdsWithPeople(
     ? `SELECT photo_id FROM faces WHERE person_id IN (${ids.map(() => '?').join(', ')})`
     : ids.map(() => 'SELECT photo_id FROM faces WHERE person_id = ?').join(' INTERSECT ');
   return { sql, params: ids };
+}
+
+/** A row of a photo list, as an array: the columns of PhotosRepository's listSql, in order. */
+type PhotoRow = [
+  number,
+  string,
+  number | null,
+  number | null,
+  string | null,
+  PhotoStatus,
+  string | null,
+  number,
+];
+
+/**
+ * A list row as the API returns it. better-sqlite3 builds a row object property by property through
+ * the V8 API, which took a third of the time of listing the ~5,700 photos two big people share;
+ * a raw row and an object literal made here cost far less (same keys, same order).
+ */
+function toSummary(row: PhotoRow): PhotoSummary {
+  return {
+    id: row[0],
+    path: row[1],
+    width: row[2],
+    height: row[3],
+    takenAt: row[4],
+    status: row[5],
+    error: row[6],
+    faces: row[7],
+  };
 }
 
 /** Another photo with the same bytes. */
@@ -83,6 +114,8 @@ export class PhotosRepository {
   private readonly twinsStmt;
   private readonly hasDecisionsStmt;
   private readonly listSql: string;
+  /** The filtered lists' statements by their SQL: a filter shape is prepared once. */
+  private readonly listStatements = new Map<string, Statement>();
   private readonly db: LibraryDatabase;
 
   constructor(db: LibraryDatabase) {
@@ -142,7 +175,7 @@ export class PhotosRepository {
       SELECT p.id, p.path, p.width, p.height, p.taken_at AS takenAt, p.status, p.error,
              p.face_count AS faces
       FROM photos p`);
-    this.listStmt = db.prepare(`${listSql} ORDER BY p.path`);
+    this.listStmt = db.prepare(`${listSql} ORDER BY p.path`).raw();
     this.countByStatusStmt = db.prepare(`SELECT status, COUNT(*) AS n FROM photos GROUP BY status`);
   }
 
@@ -247,13 +280,20 @@ export class PhotosRepository {
       where.push('p.status = ?');
       params.push(filter.status);
     }
-    if (where.length === 0 && filter.limit === undefined) return this.listStmt.all() as PhotoSummary[];
+    if (where.length === 0 && filter.limit === undefined)
+      return (this.listStmt.all() as PhotoRow[]).map(toSummary);
     let sql = `${this.listSql}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.path`;
     if (filter.limit !== undefined) {
       sql += ' LIMIT ? OFFSET ?';
       params.push(Math.max(0, Math.trunc(filter.limit)), Math.max(0, Math.trunc(filter.offset ?? 0)));
     }
-    return this.db.prepare(sql).all(...params) as PhotoSummary[];
+    let statement = this.listStatements.get(sql);
+    if (!statement) {
+      if (this.listStatements.size >= 32) this.listStatements.clear();
+      statement = this.db.prepare(sql).raw();
+      this.listStatements.set(sql, statement);
+    }
+    return (statement.all(...params) as PhotoRow[]).map(toSummary);
   }
 
   /** A photo by id or by its absolute path. */
