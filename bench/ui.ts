@@ -12,7 +12,10 @@
  *   as it goes; and how long after the sweep stops the thumbnails in view are shown.
  * Targets: first paint < 1 s, open person < 300 ms, no frame > 50 ms. Prints a Markdown report.
  *
- *   npm run bench:ui -- [--photos 100000] [--person-photos 5000] [--keep]
+ *   npm run bench:ui -- [--photos 100000] [--person-photos 5000] [--paces 16,32,64] [--keep]
+ *
+ * `--paces` adds scrolls at those speeds (px a frame, 600 frames each, from a third of the way
+ * down), to probe the speeds between the reading pace and a fling.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,8 +33,11 @@ const { values: args } = parseArgs({
     photos: { type: 'string', default: '100000' },
     'person-photos': { type: 'string', default: '5000' },
     keep: { type: 'boolean', default: false },
+    paces: { type: 'string', default: '' },
   },
 });
+/** Extra scrolls, in px a frame (e.g. `--paces 16,32,64`), 600 frames each from the middle. */
+const PACES = args.paces ? args.paces.split(',').map(Number) : [];
 const PHOTOS = Number(args.photos);
 const PERSON_PHOTOS = Number(args['person-photos']);
 
@@ -123,6 +129,8 @@ interface Figures {
   readScrolled: number;
   /** After the sweep stops at the bottom: until every cell in view shows its thumbnail. */
   settled: number;
+  /** The `--paces` scrolls: px a frame and each frame's time. */
+  paces: { step: number; frames: number[] }[];
 }
 
 async function measure(libraryDir: string, realIds: number[]): Promise<Figures> {
@@ -256,7 +264,17 @@ async function measure(libraryDir: string, realIds: number[]): Promise<Figures> 
     });
     await thumbnailsShown();
     const read = await scroll(48, 1200);
+    const paces: { step: number; frames: number[] }[] = [];
+    for (const step of PACES) {
+      await page.evaluate(() => {
+        const scroller = document.querySelector('.scroller') as HTMLElement;
+        scroller.scrollTop = scroller.scrollHeight / 3;
+      });
+      await thumbnailsShown();
+      paces.push({ step, frames: (await scroll(step, 600)).frames });
+    }
     return {
+      paces,
       peopleFirstPaint,
       photosFirstPaint,
       openPerson,
@@ -306,6 +324,10 @@ async function main(): Promise<void> {
         `| fling through ${Math.round(figures.flung / 1000)}k px at 240 px a frame (${figures.fling.length} frames): median / p95 / max frame | ${ms(percentile(figures.fling, 50))} / ${ms(percentile(figures.fling, 95))} / ${ms(Math.max(...figures.fling))} | no frame > 50 ms: ${verdict(overFling === 0)} (${overFling} over) |`,
         `| read through ${Math.round(figures.readScrolled / 1000)}k px at 48 px a frame, photos loading (${figures.read.length} frames): median / p95 / max frame | ${ms(percentile(figures.read, 50))} / ${ms(percentile(figures.read, 95))} / ${ms(Math.max(...figures.read))} | no frame > 50 ms: ${verdict(overRead === 0)} (${overRead} over) |`,
         `| thumbnails in view after the sweep stops | ${ms(figures.settled)} | (none) |`,
+        ...figures.paces.map(({ step, frames }) => {
+          const overPace = frames.filter((frame) => frame > 50).length;
+          return `| scroll at ${step} px a frame (${frames.length} frames): median / p95 / max frame | ${ms(percentile(frames, 50))} / ${ms(percentile(frames, 95))} / ${ms(Math.max(...frames))} | no frame > 50 ms: ${verdict(overPace === 0)} (${overPace} over) |`;
+        }),
         '',
         `load average during the run: ${os
           .loadavg()
