@@ -311,6 +311,11 @@ async function main(): Promise<void> {
     const over = figures.frames.filter((ms) => ms > 50).length;
     const overFling = figures.fling.filter((ms) => ms > 50).length;
     const overRead = figures.read.filter((ms) => ms > 50).length;
+    const longAt = (frames: number[]) =>
+      frames.flatMap((ms, i) => (ms > 50 ? [`#${i} ${Math.round(ms)} ms`] : []));
+    process.stderr.write(
+      `long frames: sweep ${longAt(figures.frames).join(', ')}; read ${longAt(figures.read).join(', ')}; ${figures.paces.map((p) => `${p.step}: ${longAt(p.frames).join(', ')}`).join('; ')}\n`,
+    );
     const ms = (value: number) => `${Math.round(value)} ms`;
     const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
     process.stdout.write(

@@ -22,6 +22,8 @@ export const PAGE_SIZE = 240;
 export const FAST_SCROLL = 5;
 /** How long a fast scroll must pause before the thumbnails where it stopped load. */
 export const SETTLE_MS = 100;
+/** A scroll's speed is measured over at most this long (about two frames). */
+export const SPEED_WINDOW_MS = 34;
 
 /**
  * The whole grid's geometry from month counts alone (no photo rows needed): 100,000 photos are a
