@@ -38,7 +38,13 @@ export function photoIdsWithPeople(
   return { sql, params: ids };
 }
 
-/** A row of a photo list, as an array: the columns of PhotosRepository's listSql, in order. */
+/** A photo list: PhotosRepository.list adds its filter, order and page. */
+const LIST_SQL = `
+  SELECT p.id, p.path, p.width, p.height, p.taken_at AS takenAt, p.status, p.error,
+         p.face_count AS faces
+  FROM photos p`;
+
+/** A row of a photo list, as an array: the columns of LIST_SQL, in order. */
 type PhotoRow = [
   number,
   string,
@@ -102,7 +108,6 @@ export class PhotosRepository {
   private readonly storeAnalysisStmt;
   private readonly storeFailureStmt;
   private readonly deleteStmt;
-  private readonly listStmt;
   private readonly countByStatusStmt;
   private readonly byIdStmt;
   private readonly byPathStmt;
@@ -113,8 +118,7 @@ export class PhotosRepository {
   private readonly pendingBatchStmt;
   private readonly twinsStmt;
   private readonly hasDecisionsStmt;
-  private readonly listSql: string;
-  /** The filtered lists' statements by their SQL: a filter shape is prepared once. */
+  /** The lists' statements by their SQL: a filter shape is prepared once. */
   private readonly listStatements = new Map<string, Statement>();
   private readonly db: LibraryDatabase;
 
@@ -171,11 +175,6 @@ export class PhotosRepository {
        WHERE id = @id`,
     );
     this.deleteStmt = db.prepare(`DELETE FROM photos WHERE id = ?`);
-    const listSql = (this.listSql = `
-      SELECT p.id, p.path, p.width, p.height, p.taken_at AS takenAt, p.status, p.error,
-             p.face_count AS faces
-      FROM photos p`);
-    this.listStmt = db.prepare(`${listSql} ORDER BY p.path`).raw();
     this.countByStatusStmt = db.prepare(`SELECT status, COUNT(*) AS n FROM photos GROUP BY status`);
   }
 
@@ -280,9 +279,7 @@ export class PhotosRepository {
       where.push('p.status = ?');
       params.push(filter.status);
     }
-    if (where.length === 0 && filter.limit === undefined)
-      return (this.listStmt.all() as PhotoRow[]).map(toSummary);
-    let sql = `${this.listSql}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.path`;
+    let sql = `${LIST_SQL}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.path`;
     if (filter.limit !== undefined) {
       sql += ' LIMIT ? OFFSET ?';
       params.push(Math.max(0, Math.trunc(filter.limit)), Math.max(0, Math.trunc(filter.offset ?? 0)));
