@@ -268,7 +268,7 @@ export class AppApi implements LibraryApi {
     const online = (await this.listFolders()).filter((folder) => folder.online).map((folder) => folder.path);
     if (online.length === 0) throw new UserInputError('No folder to scan: add a folder of photos first.');
     this.scans.start(online);
-    return { message: `Scanning ${online.length} folder${online.length === 1 ? '' : 's'}.` };
+    return { message: `Scanning ${plural(online.length, 'folder')}.` };
   }
 
   /** Whether a scan the user asked for is running (the watcher then leaves the library to it). */
@@ -303,7 +303,7 @@ export class AppApi implements LibraryApi {
     const message =
       reports.length === 0
         ? 'No photo has a named face yet: name people first.'
-        : `Wrote ${reports.length - failed} XMP sidecar${reports.length - failed === 1 ? '' : 's'} beside the originals` +
+        : `Wrote ${plural(reports.length - failed, 'XMP sidecar')} beside the originals` +
           `${merged > 0 ? ` (${merged} merged into existing ones, each backed up first)` : ''}` +
           `${failed > 0 ? `; ${failed} skipped: ${reports.find((report) => report.error)!.error}` : ''}.`;
     return { message, reports };
@@ -375,7 +375,7 @@ export class AppApi implements LibraryApi {
 
 function identifyMessage(faces: readonly { name: string }[], people: number, outDir: string): string {
   const named = faces.filter((face) => face.name !== UNKNOWN_NAME).length;
-  const known = people === 1 ? '1 known person' : `${people} known people`;
+  const known = plural(people, 'known person', 'known people');
   return (
     `Named ${named} of ${plural(faces.length, 'face')} after ${known}; ${faces.length - named} unknown. ` +
     `Annotated copies and ${RESULTS_CSV} are in ${outDir}.`
