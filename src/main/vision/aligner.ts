@@ -1,4 +1,4 @@
-import { warpToTensor, type Affine, type RgbImage } from './image';
+import { boxInSquare, warpToTensor, type Affine, type RgbImage } from './image';
 import type { ScoredBox } from './nms';
 
 export const CHIP_SIZE = 150;
@@ -102,24 +102,7 @@ export function boxChip(
   out: Float32Array,
   offset: number,
 ): void {
-  const side = Math.max(box.width, box.height) * imageScale;
-  const step = side / CHIP_SIZE;
-  const originX = (box.x + box.width / 2) * imageScale - side / 2;
-  const originY = (box.y + box.height / 2) * imageScale - side / 2;
-  warpToTensor(
-    image,
-    { a: step, b: 0, c: 0, d: step, tx: originX + step / 2 - 0.5, ty: originY + step / 2 - 0.5 },
-    CHIP_SIZE,
-    CHIP_SIZE,
-    out,
-    offset,
-    {
-      left: box.x * imageScale - 0.5,
-      top: box.y * imageScale - 0.5,
-      right: (box.x + box.width) * imageScale - 0.5,
-      bottom: (box.y + box.height) * imageScale - 0.5,
-    },
-  );
+  boxInSquare(image, imageScale, box, CHIP_SIZE, out, offset);
 }
 
 /** Writes the mirror image of the chip at `from` into `to` (same buffer allowed, different offsets). */

@@ -92,6 +92,47 @@ export function warpToTensor(
   }
 }
 
+/** Where a box's square sits in an image: its corner and its side, in image pixels. */
+export interface BoxSquare {
+  side: number;
+  originX: number;
+  originY: number;
+}
+
+/**
+ * A face box as face-api feeds it to its nets: centred in a black square as wide as its longer
+ * side, scaled to `size`×`size`, everything outside the box black. `box` is in photo pixels and
+ * `image` is the photo at `imageScale`. Returns where the square sits in `image`.
+ */
+export function boxInSquare(
+  image: RgbImage,
+  imageScale: number,
+  box: { x: number; y: number; width: number; height: number },
+  size: number,
+  out: Float32Array,
+  outOffset: number,
+): BoxSquare {
+  const side = Math.max(box.width, box.height) * imageScale;
+  const originX = (box.x + box.width / 2) * imageScale - side / 2;
+  const originY = (box.y + box.height / 2) * imageScale - side / 2;
+  const step = side / size;
+  warpToTensor(
+    image,
+    { a: step, b: 0, c: 0, d: step, tx: originX + step / 2 - 0.5, ty: originY + step / 2 - 0.5 },
+    size,
+    size,
+    out,
+    outOffset,
+    {
+      left: box.x * imageScale - 0.5,
+      top: box.y * imageScale - 0.5,
+      right: (box.x + box.width) * imageScale - 0.5,
+      bottom: (box.y + box.height) * imageScale - 0.5,
+    },
+  );
+  return { side, originX, originY };
+}
+
 /** Halves an image by averaging 2×2 blocks (exact, and far cheaper than another decode). */
 export function halve(image: RgbImage): RgbImage {
   const width = Math.max(1, Math.floor(image.width / 2));

@@ -1,21 +1,10 @@
 import type * as ort from 'onnxruntime-node';
-import { warpToTensor, type RgbImage } from './image';
+import { boxInSquare, type RgbImage } from './image';
 import { runNhwc } from './models';
 import type { ScoredBox } from './nms';
 
 export const LANDMARK_SIZE = 112;
 export const LANDMARK_COUNT = 68;
-
-/**
- * The landmark net's input for one face, as face-api builds it: the box, centred in a black
- * square as wide as its longer side, scaled to 112×112. Returns where that square sits in `image`.
- */
-function squareAroundBox(box: ScoredBox, imageScale: number) {
-  const side = Math.max(box.width, box.height) * imageScale;
-  const originX = (box.x + box.width / 2) * imageScale - side / 2;
-  const originY = (box.y + box.height / 2) * imageScale - side / 2;
-  return { side, originX, originY };
-}
 
 /**
  * Finds the 68 landmarks of each face. `image` is the photo at `imageScale` (image pixel =
@@ -30,33 +19,10 @@ export async function findLandmarks(
   if (boxes.length === 0) return [];
   const stride = LANDMARK_SIZE * LANDMARK_SIZE * 3;
   const batch = new Float32Array(stride * boxes.length);
-  const squares = boxes.map((box, i) => {
-    const square = squareAroundBox(box, imageScale);
-    const step = square.side / LANDMARK_SIZE;
-    warpToTensor(
-      image,
-      {
-        a: step,
-        b: 0,
-        c: 0,
-        d: step,
-        tx: square.originX + step / 2 - 0.5,
-        ty: square.originY + step / 2 - 0.5,
-      },
-      LANDMARK_SIZE,
-      LANDMARK_SIZE,
-      batch,
-      i * stride,
-      // Outside the box is padding, black, as the net was trained.
-      {
-        left: box.x * imageScale - 0.5,
-        top: box.y * imageScale - 0.5,
-        right: (box.x + box.width) * imageScale - 0.5,
-        bottom: (box.y + box.height) * imageScale - 0.5,
-      },
-    );
-    return square;
-  });
+  // The landmark net's input, as face-api builds it: each box in a black square, 112×112.
+  const squares = boxes.map((box, i) =>
+    boxInSquare(image, imageScale, box, LANDMARK_SIZE, batch, i * stride),
+  );
   const { landmarks } = await runNhwc(session, batch, boxes.length, LANDMARK_SIZE, LANDMARK_SIZE);
   return squares.map((square, i) => {
     const points = new Float32Array(LANDMARK_COUNT * 2);
