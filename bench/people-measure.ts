@@ -458,9 +458,10 @@ async function measureTruthQueries(
     );
     return await measurePhotoQueries(library, people[0], people[1], runs);
   } finally {
+    const removePerson = db.prepare(`DELETE FROM people WHERE id = ?`);
     db.transaction(() => {
       for (const [faceId, personId, assignedBy] of saved) assign.run(personId, assignedBy, faceId);
-      for (const person of people) db.prepare(`DELETE FROM people WHERE id = ?`).run(person.id);
+      for (const person of people) removePerson.run(person.id);
     })();
   }
 }
