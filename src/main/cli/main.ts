@@ -388,6 +388,12 @@ decisions
   });
 
 async function main(): Promise<void> {
+  // A reader that stops early (`kindred photos --json | head`) has read all it wanted: end quietly,
+  // as other command-line tools do, instead of crashing with a stack trace on the next write.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
   try {
     await program.parseAsync(process.argv);
   } catch (error) {

@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaceSummary, PhotoSummary } from '../../../src/common/api';
-import { kindred } from '../../support/cli';
+import { KINDRED_BIN, kindred } from '../../support/cli';
 import { createTestLibrary, type TestLibrary } from '../../support/library';
 
 let lib: TestLibrary;
@@ -44,6 +45,22 @@ describe('kindred scan', () => {
     const result = kindred(['scan', lib.photosDir, '--library', lib.dir, '--workers', 'many']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/--workers must be a whole number/);
+  });
+
+  it('ends quietly with exit 0 when the reader of its output stops early (a pipe into head)', () => {
+    // `true` exits at once, long before kindred writes its list, so the write meets a closed pipe.
+    const piped = spawnSync(
+      'bash',
+      [
+        '-o',
+        'pipefail',
+        '-c',
+        `"${process.execPath}" "${KINDRED_BIN}" photos --json --library "${lib.dir}" | true`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, KINDRED_LIBRARY: '' }, timeout: 120_000 },
+    );
+    expect(piped.stderr).toBe('');
+    expect(piped.status).toBe(0);
   });
 
   it('finds the library through KINDRED_LIBRARY when --library is not given', () => {
