@@ -1,0 +1,79 @@
+/**
+ * `npm run bench:stages`: what one 12-MP photo costs in each part of the pipeline, on one thread,
+ * on the first photos of bench:ingest's set (made or reused in .bench/photos-12mp). It backs the
+ * "why 8 photos/s is out of reach" figures of docs/benchmarks.md: the JPEG decodes at the scales
+ * the pipeline uses, each detector pass alone, and the whole analysis of a file with its previews.
+ *
+ *   npm run bench:stages -- [--photos 20]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { analyseFile } from '../src/main/vision/analyse-file';
+import { decodeScaled, readPhotoHeader } from '../src/main/vision/decode';
+import { buildPass, detectInPass, DETECTOR_SIZE } from '../src/main/vision/detector';
+import { loadSessions, resolveModelsDir } from '../src/main/vision/models';
+import { DEFAULT_PIPELINE } from '../src/main/vision/pipeline';
+import { ensurePhotoSet } from './make-photos';
+
+const { values: args } = parseArgs({ options: { photos: { type: 'string', default: '20' } } });
+const PHOTOS_DIR = path.resolve(__dirname, '../.bench/photos-12mp');
+
+async function main(): Promise<void> {
+  // As in a vision worker: one libvips thread, one ONNX Runtime thread.
+  sharp.concurrency(1);
+  const set = await ensurePhotoSet(PHOTOS_DIR, Number(args.photos));
+  const files = set.files.slice(0, Number(args.photos));
+  const sessions = await loadSessions(resolveModelsDir());
+  const totals = new Map<string, number>();
+  const time = async <T>(stage: string, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await run();
+    totals.set(stage, (totals.get(stage) ?? 0) + performance.now() - started);
+    return result;
+  };
+  const previews = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-stages-'));
+  try {
+    for (const file of files) {
+      const bytes = fs.readFileSync(file);
+      const header = await readPhotoHeader(bytes);
+      const fittedScale = DETECTOR_SIZE / Math.max(header.width, header.height);
+      const fitted = await time('decode fitted to 512 (the detector image)', () =>
+        decodeScaled(bytes, header, fittedScale),
+      );
+      await time('decode at 1/8 (libjpeg DCT scaling only)', () =>
+        sharp(bytes, { sequentialRead: true })
+          .resize(Math.round(header.width / 8), Math.round(header.height / 8), { fit: 'fill' })
+          .raw()
+          .toBuffer(),
+      );
+      await time('decode at full size', () => decodeScaled(bytes, header, 1));
+      for (const factor of [1, 2]) {
+        const pass = buildPass(fitted, fittedScale, factor);
+        await time(`SSD pass ${factor === 1 ? 'plain' : 'on the 2x canvas'}`, () =>
+          detectInPass(sessions.detector, pass, header.width, header.height, 0.3),
+        );
+      }
+      await time('analyseFile: the whole default pipeline, with previews', () =>
+        analyseFile({ path: file, options: DEFAULT_PIPELINE, previewsDir: previews }, sessions),
+      );
+    }
+  } finally {
+    fs.rmSync(previews, { recursive: true, force: true });
+  }
+  console.log(`ms per photo, one thread, ${files.length} photos of ${PHOTOS_DIR}:`);
+  for (const [stage, ms] of totals) console.log(`  ${(ms / files.length).toFixed(1).padStart(7)}  ${stage}`);
+  console.log(
+    `load average at the end: ${os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
