@@ -29,6 +29,33 @@ let scan: ReturnType<typeof kindred>;
 let usage: NodeJS.ResourceUsage;
 let photos: PhotoSummary[];
 
+/**
+ * As root the scan runs as `nobody`, who must be able to reach the checkout (bin/kindred.js, its
+ * node_modules and models) and the fixtures. A checkout inside a folder only root can enter (one
+ * made by `mktemp -d`, mode 0700) would otherwise fail every test here with "Cannot find module";
+ * say what is wrong and how to fix it instead.
+ */
+function assertNobodyCanRunKindred(): void {
+  const needed = [KINDRED_BIN, fixture('groups')];
+  const probe = `for (const p of ${JSON.stringify(needed)}) require('node:fs').accessSync(p, require('node:fs').constants.R_OK)`;
+  try {
+    execFileSync(process.execPath, ['-e', probe], { uid: NOBODY, gid: NOBODY, stdio: 'ignore' });
+  } catch {
+    const closed = needed
+      .flatMap((file) => ancestors(file))
+      .find((dir) => fs.existsSync(dir) && (fs.statSync(dir).mode & 0o001) === 0);
+    throw new Error(
+      'Running as root, this test scans as `nobody` (uid 65534) so that a mode-000 file is really ' +
+        `unreadable, but nobody cannot reach ${needed.join(' or ')}` +
+        (closed ? `: ${closed} is closed to other users (try chmod o+rx ${closed})` : '') +
+        '. Run the tests from a checkout that other users can read.',
+    );
+  }
+}
+
+const ancestors = (file: string): string[] =>
+  path.dirname(file) === file ? [] : [...ancestors(path.dirname(file)), path.dirname(file)];
+
 /** Runs kindred as the scanning user, with a preload that records the process's resource usage. */
 function run(args: string[], rusageFile?: string) {
   const env: NodeJS.ProcessEnv = {};
@@ -43,6 +70,7 @@ function run(args: string[], rusageFile?: string) {
 }
 
 beforeAll(() => {
+  if (asRoot) assertNobodyCanRunKindred();
   temp = tempDir('kindred-hostile-');
   fs.chmodSync(temp.dir, 0o777);
   corpus = path.join(temp.dir, 'corpus');
