@@ -200,17 +200,44 @@ async function measure(libraryDir: string, realIds: number[]): Promise<Figures> 
     await page.reload();
     await page.waitForSelector('.cell img');
     // Scrolls by `step` px a frame for `count` frames (or to the end) and returns each frame's time.
-    const scroll = (step: number, count: number) =>
-      page.evaluate(
+    const scroll = async (step: number, count: number) => {
+      const result = await page.evaluate(
         async ([step, count]) => {
           const scroller = document.querySelector('.scroller') as HTMLElement;
           const deltas: number[] = [];
+          // What the renderer's main thread did in each frame over 50 ms (long-animation-frame
+          // entries): tells script, style and layout, and paint apart from time spent off the main
+          // thread (the compositor, rasterizing, or waiting for a core).
+          const slow: string[] = [];
+          const observer = new PerformanceObserver((list) => {
+            for (const entry of list.getEntries() as (PerformanceEntry & {
+              renderStart: number;
+              styleAndLayoutStart: number;
+              blockingDuration: number;
+              scripts: { invoker: string; duration: number }[];
+            })[]) {
+              if (entry.duration <= 50) continue;
+              const script = entry.scripts.reduce((sum, s) => sum + s.duration, 0);
+              const render = entry.renderStart ? entry.startTime + entry.duration - entry.renderStart : 0;
+              const layout = entry.styleAndLayoutStart
+                ? entry.startTime + entry.duration - entry.styleAndLayoutStart
+                : 0;
+              slow.push(
+                `at ${Math.round(entry.startTime)}: ${Math.round(entry.duration)} ms (scripts ${Math.round(script)}` +
+                  `${entry.scripts.map((s) => ` ${s.invoker} ${Math.round(s.duration)}`).join(',')}; ` +
+                  `render ${Math.round(render)}, of which style+layout ${Math.round(layout)})`,
+              );
+            }
+          });
+          observer.observe({ type: 'long-animation-frame' });
+          const times: number[] = [];
           const end = scroller.scrollHeight - scroller.clientHeight;
           const start = scroller.scrollTop;
           let last = performance.now();
           await new Promise<void>((resolve) => {
             const frame = (now: number) => {
               deltas.push(now - last);
+              times.push(Math.round(now));
               last = now;
               if (scroller.scrollTop >= end - 1 || deltas.length > count) return resolve();
               scroller.scrollTop = Math.min(end, scroller.scrollTop + step);
@@ -218,10 +245,21 @@ async function measure(libraryDir: string, realIds: number[]): Promise<Figures> 
             };
             requestAnimationFrame(frame);
           });
-          return { frames: deltas.slice(1), scrolled: scroller.scrollTop - start, height: end };
+          observer.disconnect();
+          const longAt = deltas.flatMap((delta, i) => (delta > 50 ? [`#${i - 1} ended at ${times[i]}`] : []));
+          return {
+            frames: deltas.slice(1),
+            scrolled: scroller.scrollTop - start,
+            height: end,
+            slow: [...longAt, ...slow],
+          };
         },
         [step, count],
       );
+      if (result.slow.length > 0)
+        process.stderr.write(`scroll at ${step} px a frame, frames over 50 ms: ${result.slow.join('; ')}\n`);
+      return result;
+    };
     // Waits until every cell in the scroller's view shows a decoded thumbnail; returns the time.
     const thumbnailsShown = () =>
       page.evaluate(async () => {
