@@ -162,6 +162,63 @@ describe('kindred serve in Chromium', () => {
       .toBe(`${either.length} photos with any of the chosen people`);
   });
 
+  it('scrolls the timeline and the People page on the compositor, not by repainting them', async () => {
+    // Chromium repaints a scroller on every scroll frame unless it scrolls it on the compositor,
+    // which it declines for a transparent scroller on a display that keeps LCD text (1 device pixel
+    // per CSS pixel, as here): five times the raster work and frames over 50 ms (docs/ui-bench.md).
+    const cdp = await context.newCDPSession(page);
+    try {
+      const acceleratedScrollers = async (scroller: string): Promise<number[]> => {
+        await cdp.send('DOM.enable');
+        const tree = new Promise<{ layerId: string; backendNodeId?: number }[]>((resolve) => {
+          const listener = (event: { layers?: { layerId: string; backendNodeId?: number }[] }) => {
+            if (!event.layers) return;
+            cdp.off('LayerTree.layerTreeDidChange', listener);
+            resolve(event.layers);
+          };
+          cdp.on('LayerTree.layerTreeDidChange', listener);
+        });
+        await cdp.send('LayerTree.enable');
+        // A scroll makes the compositor commit, which reports the layer tree.
+        await page.$eval(scroller, (element) => (element.scrollTop += 40));
+        const nodes: number[] = [];
+        for (const layer of await tree) {
+          const { compositingReasonIds } = await cdp.send('LayerTree.compositingReasons', {
+            layerId: layer.layerId,
+          });
+          if (layer.backendNodeId && compositingReasonIds?.includes('OverflowScrolling'))
+            nodes.push(layer.backendNodeId);
+        }
+        await cdp.send('LayerTree.disable');
+        return nodes;
+      };
+      const backendNodeOf = async (selector: string): Promise<number> => {
+        const { result } = await cdp.send('Runtime.evaluate', {
+          expression: `document.querySelector(${JSON.stringify(selector)})`,
+        });
+        return (await cdp.send('DOM.describeNode', { objectId: result.objectId })).node.backendNodeId;
+      };
+      await page.setViewportSize({ width: 1280, height: 420 });
+      for (const [hash, scroller, content] of [
+        ['#/photos', '.scroller', '.cell img'],
+        ['#/people', '.page', '.card img'],
+      ]) {
+        await show(hash);
+        await page.waitForSelector(content);
+        expect(
+          await page.$eval(scroller, (element) => element.scrollHeight > element.clientHeight),
+          `${scroller} of ${hash} has something to scroll`,
+        ).toBe(true);
+        expect(await acceleratedScrollers(scroller), `${scroller} of ${hash}`).toContain(
+          await backendNodeOf(scroller),
+        );
+      }
+    } finally {
+      await cdp.detach();
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it('adds a folder from the Folders view and shows the scan finishing', async () => {
     await show('#/folders');
     await page.getByRole('textbox', { name: 'Folder path' }).fill(fixture('misc'));
