@@ -375,7 +375,7 @@ async function main(): Promise<void> {
     const long = (frames: number[]) => frames.filter((frame) => frame > LONG_FRAME_MS);
     // Where each long frame fell in its scroll: the start of a scroll, a page landing, or steady state.
     const longAt = (frames: number[]) =>
-      frames.flatMap((frame, i) => (frame > LONG_FRAME_MS ? [`#${i} ${Math.round(frame)} ms`] : []));
+      frames.flatMap((frame, i) => (frame > LONG_FRAME_MS ? [`#${i} ${frame.toFixed(2)} ms`] : []));
     process.stderr.write(
       `long frames: ${scrolls.map(({ name, frames }) => `${name}: ${longAt(frames).join(', ') || 'none'}`).join('; ')}\n`,
     );
