@@ -23,7 +23,7 @@ async function detect(fixturePath: string, rule: PaddedPassRule) {
   const scale = DETECTOR_SIZE / Math.max(header.width, header.height);
   const fitted = await decodeScaled(bytes, header, scale);
   let runs = 0;
-  const counted = new Proxy(sessions.detector, {
+  const counted = new Proxy(await sessions.detector('int8'), {
     get(target, property, receiver) {
       if (property === 'run')
         return (...args: Parameters<typeof target.run>) => {
