@@ -60,6 +60,8 @@ const LIKE_FOR_LIKE: PipelineOptions = {
 const PIPELINES: Record<Exclude<RunKind, 'faceapi'>, PipelineOptions> = {
   'kindred-like': LIKE_FOR_LIKE,
   'kindred-default': DEFAULT_PIPELINE,
+  // The default pipeline with the float32 detector it had before the int8 one: what int8 gains.
+  'kindred-default-fp32': { ...DEFAULT_PIPELINE, detectorPrecision: 'fp32' },
 };
 
 interface Options {
@@ -192,6 +194,10 @@ async function runAll(options: Options) {
   const like = await spawnRun('kindred-like', set.dir, workerArgs);
   await announce(`Kindred default pipeline, ${set.files.length} photos, ${workers} workers`);
   const byDefault = await spawnRun('kindred-default', set.dir, workerArgs);
+  await announce(
+    `Kindred default pipeline with the fp32 detector, ${set.files.length} photos, ${workers} workers`,
+  );
+  const byDefaultFp32 = await spawnRun('kindred-default-fp32', set.dir, workerArgs);
   let likeOnSubset = like;
   if (subset !== set) {
     await announce(`Kindred like-for-like, the first ${subset.files.length} photos`);
@@ -219,6 +225,7 @@ async function runAll(options: Options) {
     subset,
     likeRow: kindred('Kindred like-for-like', like, all),
     defaultRow: kindred('Kindred default', byDefault, all),
+    defaultFp32Row: kindred('Kindred default, fp32 detector', byDefaultFp32, all),
     likeSubsetRow: subset === set ? null : kindred('Kindred like-for-like', likeOnSubset, some),
     faceApiOneRow: { label: 'face-api tfjs-wasm, 1 process', results: [faceApiOne], expected: some },
     faceApiTwoRow: { label: 'face-api tfjs-wasm, 2 processes', results: faceApiTwo, expected: some },
@@ -231,7 +238,8 @@ type Runs = Awaited<ReturnType<typeof runAll>>;
 const comparedLike = (runs: Runs) => runs.likeSubsetRow ?? runs.likeRow;
 
 function printThroughput(runs: Runs): void {
-  const { set, subset, likeRow, defaultRow, likeSubsetRow, faceApiOneRow, faceApiTwoRow } = runs;
+  const { set, subset, likeRow, defaultRow, defaultFp32Row, likeSubsetRow, faceApiOneRow, faceApiTwoRow } =
+    runs;
   const on = (n: number) => (n === set.files.length ? `all ${n} photos` : `the first ${n} photos`);
   console.log(`\nThroughput (wall time of the whole run, model loading included)`);
   console.log(
@@ -241,7 +249,7 @@ function printThroughput(runs: Runs): void {
       `  photos/CPU-s: photos per second of this configuration's own CPU time.`,
   );
   console.log(`  Kindred on ${on(set.files.length)}:`);
-  console.log(indent(throughputTable([likeRow, defaultRow])));
+  console.log(indent(throughputTable([likeRow, defaultRow, defaultFp32Row])));
   console.log(`  Like for like on ${on(subset.files.length)} (the same files for both):`);
   console.log(
     indent(throughputTable([...(likeSubsetRow ? [likeSubsetRow] : []), faceApiOneRow, faceApiTwoRow])),
@@ -249,13 +257,18 @@ function printThroughput(runs: Runs): void {
 }
 
 function printTargets(runs: Runs): void {
-  const { likeRow, defaultRow, faceApiOneRow, faceApiTwoRow } = runs;
+  const { likeRow, defaultRow, defaultFp32Row, faceApiOneRow, faceApiTwoRow } = runs;
   const like = comparedLike(runs);
   const ratio = photosPerSecond(like) / photosPerSecond(faceApiTwoRow);
   const ratioOne = photosPerSecond(like) / photosPerSecond(faceApiOneRow);
   const cpuRatio = photosPerCpuSecond(like) / photosPerCpuSecond(faceApiTwoRow);
   const defaultRate = photosPerSecond(defaultRow);
-  const kindredPeak = Math.max(peakRssOf(likeRow), peakRssOf(defaultRow), peakRssOf(like));
+  const kindredPeak = Math.max(
+    peakRssOf(likeRow),
+    peakRssOf(defaultRow),
+    peakRssOf(defaultFp32Row),
+    peakRssOf(like),
+  );
   console.log(`\nTargets`);
   console.log(
     `  like-for-like ratio (Kindred like-for-like / face-api in 2 processes, both on 2 cores): ` +
@@ -279,9 +292,9 @@ function printStages(runs: Runs): void {
       `  write: the single writer's transactions; grouping etc.: what scan() does after the analysis\n` +
       `  (closing the pool, grouping the new faces into people); both on the main thread.`,
   );
-  console.log(indent(stageTable([runs.likeRow, runs.defaultRow])));
+  console.log(indent(stageTable([runs.likeRow, runs.defaultRow, runs.defaultFp32Row])));
   console.log(indent(faceApiStageTable([runs.faceApiOneRow, runs.faceApiTwoRow])));
-  const kindredRows = [runs.likeRow, runs.defaultRow, comparedLike(runs)];
+  const kindredRows = [runs.likeRow, runs.defaultRow, runs.defaultFp32Row, comparedLike(runs)];
   const failed = kindredRows.reduce((n, row) => n + row.results[0].failed, 0);
   if (failed > 0) console.log(`\nWARNING: ${failed} photos failed to index in the Kindred runs.`);
 }
