@@ -3,7 +3,7 @@
  * on the first photos of bench:ingest's set (made or reused in .bench/photos-12mp). It backs the
  * "why 8 photos/s is out of reach" figures of docs/benchmarks.md: the JPEG decodes at the scales
  * the pipeline uses, each detector pass alone (float32 and int8 detector), and the whole analysis
- * of a file with its previews (default pipeline: int8 detector).
+ * of a file with its previews (default pipeline, with either detector).
  *
  *   npm run bench:stages -- [--photos 20]
  */
@@ -60,8 +60,12 @@ async function main(): Promise<void> {
           );
         }
       }
-      await time('analyseFile: the whole default pipeline, with previews', () =>
+      await time('analyseFile: the whole default pipeline (fp32 detector), with previews', () =>
         analyseFile({ path: file, options: DEFAULT_PIPELINE, previewsDir: previews }, sessions),
+      );
+      const withInt8 = { ...DEFAULT_PIPELINE, detectorPrecision: 'int8' } as const;
+      await time('analyseFile: the same with the int8 detector', () =>
+        analyseFile({ path: file, options: withInt8, previewsDir: previews }, sessions),
       );
     }
   } finally {

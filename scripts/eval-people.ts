@@ -4,7 +4,7 @@
  * library, then prints pairwise precision and recall of the automatic people against the
  * manifest's identities, and verification accuracy over all pairs of the 40 crops.
  *
- *   npm run eval:people -- [--detector int8|fp32]   (default: the default pipeline's, int8)
+ *   npm run eval:people -- [--detector fp32|int8]   (default: the default pipeline's, fp32)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -59,7 +59,7 @@ function verification(crops: readonly Labeled[]) {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { detector: { type: 'string', default: 'int8' } } });
+  const { values } = parseArgs({ options: { detector: { type: 'string', default: 'fp32' } } });
   if (values.detector !== 'int8' && values.detector !== 'fp32') throw new Error('--detector is int8 or fp32');
   const pipeline: PipelineOptions = { ...DEFAULT_PIPELINE, detectorPrecision: values.detector };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-eval-'));
