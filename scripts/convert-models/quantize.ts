@@ -17,7 +17,7 @@ export interface TensorRange {
 export interface QuantizeOptions {
   /** Observed activation ranges, by tensor name in the float graph (after BatchNorm folding). */
   ranges: Record<string, TensorRange>;
-  /** Which Conv nodes to quantize (by the name of their output); the others stay float. */
+  /** Which Conv nodes to quantize; the others stay float. */
   quantizeConv: (conv: onnx.INodeProto, info: ConvInfo) => boolean;
   /**
    * Largest magnitude of a quantized weight: 127 uses all of int8; 63 ("reduce range", 7-bit)
@@ -260,8 +260,9 @@ export function quantizeQdq(model: onnx.IModelProto, options: QuantizeOptions): 
   for (const input of graph.input ?? []) if (quantized.has(input.name!)) insertPair(input.name!);
   for (const node of nodes) {
     if (chosenSet.has(node)) out.push(...weightNodes.get(node)!);
-    // Every other consumer of a quantized value reads its DQ too, so that the value reaching a
-    // float node (a head's Transpose) is the one the next int8 layer would see.
+    // Every other consumer of a quantized value reads its DQ too: ORT fuses a Conv (or its Clip)
+    // into QLinearConv only when the QuantizeLinear is its output's sole consumer (a head's output
+    // also feeds a float Transpose), and the float nodes then see what the int8 layers see.
     if (!chosenSet.has(node) && node.opType !== 'QuantizeLinear')
       node.input = (node.input ?? []).map((v) => (quantized.has(v) ? dequantizedName(v) : v));
     out.push(node);
