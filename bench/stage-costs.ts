@@ -2,7 +2,8 @@
  * `npm run bench:stages`: what one 12-MP photo costs in each part of the pipeline, on one thread,
  * on the first photos of bench:ingest's set (made or reused in .bench/photos-12mp). It backs the
  * "why 8 photos/s is out of reach" figures of docs/benchmarks.md: the JPEG decodes at the scales
- * the pipeline uses, each detector pass alone, and the whole analysis of a file with its previews.
+ * the pipeline uses, each detector pass alone (float32 and int8 detector), and the whole analysis
+ * of a file with its previews (default pipeline, with either detector).
  *
  *   npm run bench:stages -- [--photos 20]
  */
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
   sharp.concurrency(1);
   const set = await ensurePhotoSet(PHOTOS_DIR, Number(args.photos));
   const files = set.files.slice(0, Number(args.photos));
-  const sessions = await loadSessions(resolveModelsDir());
+  const sessions = await loadSessions(resolveModelsDir(), ['int8', 'fp32']);
+  const detectors = { int8: await sessions.detector('int8'), fp32: await sessions.detector('fp32') };
   const totals = new Map<string, number>();
   const time = async <T>(stage: string, run: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -50,14 +52,20 @@ async function main(): Promise<void> {
           .toBuffer(),
       );
       await time('decode at full size', () => decodeScaled(bytes, header, 1));
-      for (const factor of [1, 2]) {
-        const pass = buildPass(fitted, fittedScale, factor);
-        await time(`SSD pass ${factor === 1 ? 'plain' : 'on the 2x canvas'}`, () =>
-          detectInPass(sessions.detector, pass, header.width, header.height, 0.3),
-        );
+      for (const precision of ['fp32', 'int8'] as const) {
+        for (const factor of [1, 2]) {
+          const pass = buildPass(fitted, fittedScale, factor);
+          await time(`SSD pass ${factor === 1 ? 'plain' : 'on the 2x canvas'}, ${precision}`, () =>
+            detectInPass(detectors[precision], pass, header.width, header.height, 0.3),
+          );
+        }
       }
-      await time('analyseFile: the whole default pipeline, with previews', () =>
+      await time('analyseFile: the whole default pipeline (fp32 detector), with previews', () =>
         analyseFile({ path: file, options: DEFAULT_PIPELINE, previewsDir: previews }, sessions),
+      );
+      const withInt8 = { ...DEFAULT_PIPELINE, detectorPrecision: 'int8' } as const;
+      await time('analyseFile: the same with the int8 detector', () =>
+        analyseFile({ path: file, options: withInt8, previewsDir: previews }, sessions),
       );
     }
   } finally {

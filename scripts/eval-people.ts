@@ -3,15 +3,18 @@
  * Scans people/ (8 people × 5 crops) and groups/ (5 photos of the same people) into a fresh
  * library, then prints pairwise precision and recall of the automatic people against the
  * manifest's identities, and verification accuracy over all pairs of the 40 crops.
+ *
+ *   npm run eval:people -- [--detector fp32|int8]   (default: the default pipeline's, fp32)
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { resolveLibrary } from '../src/main/library-paths';
 import { openLibrary } from '../src/main/open-library';
 import { VERIFY_THRESHOLD } from '../src/main/people/thresholds';
 import { euclideanDistance } from '../src/main/vision/embedder';
-import { DEFAULT_PIPELINE } from '../src/main/vision/pipeline';
+import { DEFAULT_PIPELINE, type PipelineOptions } from '../src/main/vision/pipeline';
 import { FIXTURES, identify, readManifest } from './eval/fixture-identities';
 
 interface Labeled {
@@ -56,12 +59,15 @@ function verification(crops: readonly Labeled[]) {
 }
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { detector: { type: 'string', default: 'fp32' } } });
+  if (values.detector !== 'int8' && values.detector !== 'fp32') throw new Error('--detector is int8 or fp32');
+  const pipeline: PipelineOptions = { ...DEFAULT_PIPELINE, detectorPrecision: values.detector };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-eval-'));
   const library = openLibrary(resolveLibrary(dir));
   try {
     const started = performance.now();
     const scan = await library.scan([path.join(FIXTURES, 'people'), path.join(FIXTURES, 'groups')], {
-      pipeline: DEFAULT_PIPELINE,
+      pipeline,
     });
     const faces = await library.listFaces({ withEmbeddings: true });
     const labeled: Labeled[] = [];

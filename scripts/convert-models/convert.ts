@@ -8,6 +8,7 @@ import { buildFaceLandmark68 } from './face-landmark-68';
 import { buildFaceRecognition } from './face-recognition';
 import type { ModelMeta } from './onnx-graph';
 import { renderReadme } from './readme';
+import { buildSsdInt8, SSD_CALIBRATION_FILE, SSD_INT8_FILE, type SsdCalibration } from './ssd-int8';
 import { buildSsdMobilenetv1, SSD_IGNORED_WEIGHTS } from './ssd-mobilenetv1';
 import { readTfjsWeights, WeightMap } from './tfjs-weights';
 
@@ -23,9 +24,11 @@ export interface ModelSpec {
   ignoredWeights?: string[];
 }
 
+const SSD_FLOAT_FILE = 'ssd_mobilenetv1.onnx';
+
 export const MODEL_SPECS: ModelSpec[] = [
   {
-    file: 'ssd_mobilenetv1.onnx',
+    file: SSD_FLOAT_FILE,
     source: 'ssd_mobilenetv1_model',
     build: buildSsdMobilenetv1,
     ignoredWeights: SSD_IGNORED_WEIGHTS,
@@ -46,6 +49,10 @@ export interface ConvertedModel {
 export interface ConvertOptions {
   /** Where the .onnx files and README.md go; defaults to <repo>/models. */
   outDir?: string;
+  /** The int8 detector's committed calibration; defaults to <repo>/models/ssd_mobilenetv1_int8.calibration.json. */
+  calibrationPath?: string;
+  /** false: only the float models (what `npm run calibrate:detector` needs before any calibration exists). */
+  int8?: boolean;
   log?: (line: string) => void;
 }
 
@@ -78,7 +85,10 @@ function manifestFiles(modelDir: string, source: string): string[] {
   return [manifest, ...groups.flatMap((group) => group.paths)];
 }
 
-/** Converts all three face-api networks to ONNX in `outDir` and refreshes its README.md. */
+/**
+ * Converts all three face-api networks to ONNX in `outDir`, derives the int8 detector from the
+ * float one, and refreshes the folder's README.md.
+ */
 export function convertModels(options: ConvertOptions = {}): ConvertedModel[] {
   const outDir = options.outDir ?? DEFAULT_MODELS_DIR;
   const log = options.log ?? (() => {});
@@ -86,6 +96,21 @@ export function convertModels(options: ConvertOptions = {}): ConvertedModel[] {
   mkdirSync(outDir, { recursive: true });
 
   const results: ConvertedModel[] = [];
+  const built = new Map<string, Uint8Array>();
+  const record = (file: string, bytes: Uint8Array, sourceFiles: string[]) => {
+    const path = join(outDir, file);
+    const written = writeIfChanged(path, bytes);
+    const result: ConvertedModel = {
+      file,
+      path,
+      sha256: sha256(bytes),
+      bytes: bytes.length,
+      sourceFiles,
+      status: written ? 'written' : 'up to date',
+    };
+    results.push(result);
+    log(`${file}  sha256 ${result.sha256}  ${(result.bytes / 1e6).toFixed(1)} MB  ${result.status}`);
+  };
   for (const spec of MODEL_SPECS) {
     const weights = new WeightMap(spec.source, readTfjsWeights(faceApi.modelDir, spec.source));
     const sourceFiles = manifestFiles(faceApi.modelDir, spec.source);
@@ -102,18 +127,17 @@ export function convertModels(options: ConvertOptions = {}): ConvertedModel[] {
     if (unused.length > 0)
       throw new Error(`${spec.source}: weights not used by the graph: ${unused.join(', ')}`);
 
-    const path = join(outDir, spec.file);
-    const written = writeIfChanged(path, bytes);
-    const result: ConvertedModel = {
-      file: spec.file,
-      path,
-      sha256: sha256(bytes),
-      bytes: bytes.length,
-      sourceFiles,
-      status: written ? 'written' : 'up to date',
-    };
-    results.push(result);
-    log(`${spec.file}  sha256 ${result.sha256}  ${(result.bytes / 1e6).toFixed(1)} MB  ${result.status}`);
+    built.set(spec.file, bytes);
+    record(spec.file, bytes, sourceFiles);
+  }
+
+  // The int8 detector: from the float one just built and the committed calibration.
+  if (options.int8 ?? true) {
+    const ssd = built.get(SSD_FLOAT_FILE)!;
+    const calibrationPath = options.calibrationPath ?? join(DEFAULT_MODELS_DIR, SSD_CALIBRATION_FILE);
+    const calibration = JSON.parse(readFileSync(calibrationPath, 'utf8')) as SsdCalibration;
+    const sources = results.find((r) => r.file === SSD_FLOAT_FILE)!.sourceFiles;
+    record(SSD_INT8_FILE, buildSsdInt8(ssd, sha256(ssd), calibration), sources);
   }
 
   const readme = renderReadme({
@@ -128,7 +152,7 @@ export function convertModels(options: ConvertOptions = {}): ConvertedModel[] {
 
 /** The converted model paths, converting first if any is missing (used by tests and benchmarks). */
 export function ensureModels(outDir: string = DEFAULT_MODELS_DIR): Record<string, string> {
-  const missing = MODEL_SPECS.some((spec) => !existsSync(join(outDir, spec.file)));
-  if (missing) convertModels({ outDir });
-  return Object.fromEntries(MODEL_SPECS.map((spec) => [spec.file, join(outDir, spec.file)]));
+  const files = [...MODEL_SPECS.map((spec) => spec.file), SSD_INT8_FILE];
+  if (files.some((file) => !existsSync(join(outDir, file)))) convertModels({ outDir });
+  return Object.fromEntries(files.map((file) => [file, join(outDir, file)]));
 }

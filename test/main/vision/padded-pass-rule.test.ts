@@ -9,6 +9,7 @@ import { DETECTOR_SIZE, findFaces, type PaddedPassRule } from '../../../src/main
 import { decodeScaled, readPhotoHeader } from '../../../src/main/vision/decode';
 import type { Sessions } from '../../../src/main/vision/models';
 import { intersectionOverUnion } from '../../../src/main/vision/nms';
+import { DEFAULT_PIPELINE } from '../../../src/main/vision/pipeline';
 import { leftToRight, loadTestSessions, readFixture } from './helpers';
 
 let sessions: Sessions;
@@ -23,7 +24,7 @@ async function detect(fixturePath: string, rule: PaddedPassRule) {
   const scale = DETECTOR_SIZE / Math.max(header.width, header.height);
   const fitted = await decodeScaled(bytes, header, scale);
   let runs = 0;
-  const counted = new Proxy(sessions.detector, {
+  const counted = new Proxy(await sessions.detector(DEFAULT_PIPELINE.detectorPrecision ?? 'fp32'), {
     get(target, property, receiver) {
       if (property === 'run')
         return (...args: Parameters<typeof target.run>) => {
