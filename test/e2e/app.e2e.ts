@@ -167,36 +167,35 @@ describe('kindred serve in Chromium', () => {
     // which it declines for a transparent scroller on a display that keeps LCD text (1 device pixel
     // per CSS pixel, as here): five times the raster work and frames over 50 ms (docs/ui-bench.md).
     const cdp = await context.newCDPSession(page);
+    type Layer = { layerId: string; backendNodeId?: number };
+    // The compositor reports its layer tree after each commit; keep the latest.
+    let latest: Layer[] = [];
+    let trees = 0;
+    cdp.on('LayerTree.layerTreeDidChange', (event: { layers?: Layer[] }) => {
+      if (!event.layers) return;
+      latest = event.layers;
+      trees++;
+    });
     try {
-      const acceleratedScrollers = async (scroller: string): Promise<number[]> => {
-        await cdp.send('DOM.enable');
-        const tree = new Promise<{ layerId: string; backendNodeId?: number }[]>((resolve) => {
-          const listener = (event: { layers?: { layerId: string; backendNodeId?: number }[] }) => {
-            if (!event.layers) return;
-            cdp.off('LayerTree.layerTreeDidChange', listener);
-            resolve(event.layers);
-          };
-          cdp.on('LayerTree.layerTreeDidChange', listener);
-        });
-        await cdp.send('LayerTree.enable');
-        // A scroll makes the compositor commit, which reports the layer tree.
-        await page.$eval(scroller, (element) => (element.scrollTop += 40));
-        const nodes: number[] = [];
-        for (const layer of await tree) {
-          const { compositingReasonIds } = await cdp.send('LayerTree.compositingReasons', {
-            layerId: layer.layerId,
-          });
-          if (layer.backendNodeId && compositingReasonIds?.includes('OverflowScrolling'))
-            nodes.push(layer.backendNodeId);
-        }
-        await cdp.send('LayerTree.disable');
-        return nodes;
-      };
-      const backendNodeOf = async (selector: string): Promise<number> => {
+      await cdp.send('DOM.enable');
+      await cdp.send('LayerTree.enable');
+      /** Whether the element `selector` is a layer that Chromium scrolls on the compositor. */
+      const scrollsOnCompositor = async (selector: string): Promise<boolean> => {
+        const before = trees;
+        // A scroll makes the compositor commit and report a fresh tree.
+        await page.$eval(selector, (element) => (element.scrollTop = element.scrollTop > 0 ? 0 : 40));
+        await expect.poll(() => trees, { timeout: 5_000 }).toBeGreaterThan(before);
         const { result } = await cdp.send('Runtime.evaluate', {
           expression: `document.querySelector(${JSON.stringify(selector)})`,
         });
-        return (await cdp.send('DOM.describeNode', { objectId: result.objectId })).node.backendNodeId;
+        const { node } = await cdp.send('DOM.describeNode', { objectId: result.objectId });
+        for (const layer of latest.filter((each) => each.backendNodeId === node.backendNodeId)) {
+          const reasons = await cdp
+            .send('LayerTree.compositingReasons', { layerId: layer.layerId })
+            .catch(() => undefined); // a layer already replaced by a newer tree
+          if (reasons?.compositingReasonIds?.includes('OverflowScrolling')) return true;
+        }
+        return false;
       };
       await page.setViewportSize({ width: 1280, height: 420 });
       for (const [hash, scroller, content] of [
@@ -209,9 +208,13 @@ describe('kindred serve in Chromium', () => {
           await page.$eval(scroller, (element) => element.scrollHeight > element.clientHeight),
           `${scroller} of ${hash} has something to scroll`,
         ).toBe(true);
-        expect(await acceleratedScrollers(scroller), `${scroller} of ${hash}`).toContain(
-          await backendNodeOf(scroller),
-        );
+        // Polled: a tree reported while the view was still rendering may not hold the scroller yet.
+        await expect
+          .poll(() => scrollsOnCompositor(scroller), {
+            timeout: 15_000,
+            message: `${scroller} of ${hash} scrolls on the compositor`,
+          })
+          .toBe(true);
       }
     } finally {
       await cdp.detach();
