@@ -45,7 +45,12 @@ async function main(): Promise<void> {
     const scale = DETECTOR_SIZE / Math.max(header.width, header.height);
     const fitted = await decodeScaled(bytes, header, scale);
     for (const factor of PASSES) {
-      const input = new ort.Tensor('float32', buildPass(fitted, scale, factor).pixels, [1, 512, 512, 3]);
+      const input = new ort.Tensor('float32', buildPass(fitted, scale, factor).pixels, [
+        1,
+        DETECTOR_SIZE,
+        DETECTOR_SIZE,
+        3,
+      ]);
       const outputs = await session.run({ image: input });
       for (const name of perChannel) {
         const [, channels, height, width] = outputs[name].dims;

@@ -50,7 +50,8 @@ function valueInfo(name: string, elemType: number, dims: Dim[]): onnx.IValueInfo
   };
 }
 
-function littleEndianBytes(view: ArrayBufferView): Uint8Array {
+/** A copy of a typed array's bytes, as an ONNX tensor's raw_data. */
+export function littleEndianBytes(view: ArrayBufferView): Uint8Array {
   // ONNX raw_data is little-endian; every platform Node ships on is too, so a byte copy suffices.
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
 }

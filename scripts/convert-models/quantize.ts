@@ -1,4 +1,5 @@
 import { onnx } from 'onnx-proto';
+import { littleEndianBytes } from './onnx-graph';
 
 /**
  * Static QDQ int8 quantization of a converted float graph (the SSD detector), done on the ONNX
@@ -18,19 +19,13 @@ export interface QuantizeOptions {
   /** Observed activation ranges, by tensor name in the float graph (after BatchNorm folding). */
   ranges: Record<string, TensorRange>;
   /** Which Conv nodes to quantize; the others stay float. */
-  quantizeConv: (conv: onnx.INodeProto, info: ConvInfo) => boolean;
+  quantizeConv: (conv: onnx.INodeProto) => boolean;
   /**
    * Largest magnitude of a quantized weight: 127 uses all of int8; 63 ("reduce range", 7-bit)
    * keeps AVX2's u8×s8 pair sums (vpmaddubsw) below int16 saturation on CPUs without VNNI.
    * Measured on the fixtures (docs/detection.md), 127 gave the smaller output error here.
    */
   weightMax: number;
-}
-
-export interface ConvInfo {
-  /** [out, in/group, kh, kw] */
-  weightDims: number[];
-  group: number;
 }
 
 const { DataType } = onnx.TensorProto;
@@ -44,8 +39,7 @@ function floats(tensor: onnx.ITensorProto): Float32Array {
 }
 
 function rawTensor(name: string, dataType: number, dims: number[], view: ArrayBufferView): onnx.ITensorProto {
-  const rawData = Uint8Array.from(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
-  return { name, dataType, dims, rawData };
+  return { name, dataType, dims, rawData: littleEndianBytes(view) };
 }
 
 function attrInt(node: onnx.INodeProto, name: string, fallback: number): number {
@@ -143,13 +137,9 @@ export function quantizedActivations(
 ): { chosen: onnx.INodeProto[]; quantized: Set<string> } {
   const nodes = model.graph!.node ?? [];
   const inits = new Map((model.graph!.initializer ?? []).map((t) => [t.name!, t]));
-  const chosen = nodes.filter((node) => {
-    const weight = node.opType === 'Conv' ? inits.get(node.input![1]) : undefined;
-    return (
-      weight !== undefined &&
-      quantizeConv(node, { weightDims: dims(weight), group: attrInt(node, 'group', 1) })
-    );
-  });
+  const chosen = nodes.filter(
+    (node) => node.opType === 'Conv' && inits.has(node.input![1]) && quantizeConv(node),
+  );
   const quantized = new Set<string>();
   for (const conv of chosen) {
     quantized.add(conv.input![0]);
@@ -295,14 +285,12 @@ function dqNode(input: string, scale: string, zero: string, output: string, axis
  * per-tensor uint8 range [0, 6] instead of a handful of its steps, which is what MobileNet's
  * folded depthwise layers otherwise suffer from. The function changes only where a channel
  * would exceed its calibrated maximum (min(6, s·x) = s·min(6/s, x)): it is then clipped there.
- * `scaleFor` picks s_c from the channel's maximum and whether the consumers are depthwise
- * (whose per-channel weight scales absorb any s_c at no cost) or not (where a large s_c costs
- * weight precision).
+ * `scaleFor` picks s_c from the channel's maximum.
  */
 export function equalizeChannels(
   model: onnx.IModelProto,
   channelMax: Record<string, number[]>,
-  scaleFor: (max: number, consumersDepthwise: boolean) => number,
+  scaleFor: (max: number) => number,
 ): Record<string, number[]> {
   const graph = model.graph!;
   const nodes = graph.node ?? [];
@@ -323,8 +311,7 @@ export function equalizeChannels(
     if (!conv || conv.opType !== 'Conv' || !channelMax[value]) continue;
     if (consumers.length === 0 || consumers.some((n) => n.opType !== 'Conv' || n.input![0] !== value))
       continue;
-    const depthwise = consumers.every((n) => attrInt(n, 'group', 1) > 1);
-    const scales = channelMax[value].map((max) => Math.fround(scaleFor(max, depthwise)));
+    const scales = channelMax[value].map((max) => Math.fround(scaleFor(max)));
     applied[value] = scales;
     // The producer: output channel c (weight rows, bias) × s_c.
     const weight = inits.get(conv.input![1])!;
