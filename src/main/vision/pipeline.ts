@@ -84,6 +84,9 @@ export async function analysePhoto(
   sessions: Sessions,
   options: PipelineOptions = DEFAULT_PIPELINE,
 ): Promise<PhotoAnalysis> {
+  // Before the stage clock starts: a worker creates its detector on its first photo, which is
+  // start-up, not detection.
+  const detector = await sessions.detector(options.detectorPrecision ?? 'fp32');
   const timings: StageTimings = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
   let started = performance.now();
   const lap = (stage: keyof StageTimings) => {
@@ -97,7 +100,6 @@ export async function analysePhoto(
   const fitted = await decodeScaled(file, header, fittedScale);
   lap('decode');
 
-  const detector = await sessions.detector(options.detectorPrecision ?? 'fp32');
   let boxes = await findFaces(detector, fitted, fittedScale, header.width, header.height, {
     paddedPass: options.paddedPass,
   });
