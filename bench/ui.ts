@@ -202,7 +202,7 @@ async function measure(libraryDir: string, realIds: number[]): Promise<Figures> 
     // Scrolls by `step` px a frame for `count` frames (or to the end) and returns each frame's time.
     const scroll = async (step: number, count: number) => {
       const result = await page.evaluate(
-        async ([step, count]) => {
+        async ([step, count, limit]) => {
           const scroller = document.querySelector('.scroller') as HTMLElement;
           const deltas: number[] = [];
           // What the renderer's main thread did in each frame over 50 ms (long-animation-frame
@@ -213,10 +213,9 @@ async function measure(libraryDir: string, realIds: number[]): Promise<Figures> 
             for (const entry of list.getEntries() as (PerformanceEntry & {
               renderStart: number;
               styleAndLayoutStart: number;
-              blockingDuration: number;
               scripts: { invoker: string; duration: number }[];
             })[]) {
-              if (entry.duration <= 50) continue;
+              if (entry.duration <= limit) continue;
               const script = entry.scripts.reduce((sum, s) => sum + s.duration, 0);
               const render = entry.renderStart ? entry.startTime + entry.duration - entry.renderStart : 0;
               const layout = entry.styleAndLayoutStart
@@ -246,7 +245,9 @@ async function measure(libraryDir: string, realIds: number[]): Promise<Figures> 
             requestAnimationFrame(frame);
           });
           observer.disconnect();
-          const longAt = deltas.flatMap((delta, i) => (delta > 50 ? [`#${i - 1} ended at ${times[i]}`] : []));
+          const longAt = deltas.flatMap((delta, i) =>
+            delta > limit ? [`#${i - 1} ended at ${times[i]}`] : [],
+          );
           return {
             frames: deltas.slice(1),
             scrolled: scroller.scrollTop - start,
@@ -254,10 +255,12 @@ async function measure(libraryDir: string, realIds: number[]): Promise<Figures> 
             slow: [...longAt, ...slow],
           };
         },
-        [step, count],
+        [step, count, LONG_FRAME_MS],
       );
       if (result.slow.length > 0)
-        process.stderr.write(`scroll at ${step} px a frame, frames over 50 ms: ${result.slow.join('; ')}\n`);
+        process.stderr.write(
+          `scroll at ${step} px a frame, frames over ${LONG_FRAME_MS} ms: ${result.slow.join('; ')}\n`,
+        );
       return result;
     };
     // Waits until every cell in the scroller's view shows a decoded thumbnail; returns the time.
