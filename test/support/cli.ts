@@ -5,14 +5,17 @@ export const KINDRED_BIN = path.resolve(__dirname, '../../bin/kindred.js');
 
 /**
  * Runs the built `kindred` command as a user would, in a pipe (so no progress bar). `spawn` adds
- * child-process options (a user id to run as, a longer timeout).
+ * child-process options (a longer timeout); `runner` is a command that runs node for it (such as
+ * a privilege drop), empty to run node directly.
  */
 export function kindred(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   spawn: Omit<SpawnSyncOptions, 'env' | 'encoding'> = {},
+  runner: readonly string[] = [],
 ): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [KINDRED_BIN, ...args], {
+  const [command, ...prefix] = [...runner, process.execPath];
+  return spawnSync(command, [...prefix, KINDRED_BIN, ...args], {
     timeout: 120_000,
     ...spawn,
     encoding: 'utf8',

@@ -5,7 +5,7 @@
  * row with its reason, things that are not files get no row, nothing stays pending, and the
  * child's peak memory stays bounded. The corpus is generated here (test/support/hostile-corpus.ts).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +17,19 @@ import { LONG_NAME, writeHostileCorpus, type HostileEntry } from '../../support/
 /** Generous: the scan of good photos needs a few hundred MiB; a decoded bomb would need gigabytes. */
 const PEAK_RSS_LIMIT = 1.5 * 2 ** 30;
 
-// chmod 000 does not stop root: as root, the child runs as `nobody` so that the permission is real.
+// chmod 000 does not stop root, whose DAC override capabilities read anything. As root, kindred
+// runs without them (setpriv, util-linux), so that the permission is real; it stays root, so it
+// reaches the checkout wherever that is (even inside a mode-0700 folder made by `mktemp -d`).
 const asRoot = process.getuid?.() === 0;
-const NOBODY = 65534;
+const WITHOUT_DAC_OVERRIDE = asRoot
+  ? [
+      'setpriv',
+      '--bounding-set',
+      '-dac_override,-dac_read_search',
+      '--inh-caps',
+      '-dac_override,-dac_read_search',
+    ]
+  : [];
 
 let temp: { dir: string; cleanup: () => void };
 let corpus: string;
@@ -30,31 +40,27 @@ let usage: NodeJS.ResourceUsage;
 let photos: PhotoSummary[];
 
 /**
- * As root the scan runs as `nobody`, who must be able to reach the checkout (bin/kindred.js, its
- * node_modules and models) and the fixtures. A checkout inside a folder only root can enter (one
- * made by `mktemp -d`, mode 0700) would otherwise fail every test here with "Cannot find module";
- * say what is wrong and how to fix it instead.
+ * The mode-000 photo must be unreadable to the scanning process, or the corpus tests nothing
+ * there: check that, as root, the capability drop works on this machine before relying on it.
  */
-function assertNobodyCanRunKindred(): void {
-  const needed = [KINDRED_BIN, fixture('groups')];
-  const probe = `for (const p of ${JSON.stringify(needed)}) require('node:fs').accessSync(p, require('node:fs').constants.R_OK)`;
-  try {
-    execFileSync(process.execPath, ['-e', probe], { uid: NOBODY, gid: NOBODY, stdio: 'ignore' });
-  } catch {
-    const closed = needed
-      .flatMap((file) => ancestors(file))
-      .find((dir) => fs.existsSync(dir) && (fs.statSync(dir).mode & 0o001) === 0);
+function assertUnreadableStaysUnreadable(file: string): void {
+  const [command, ...prefix] = [...WITHOUT_DAC_OVERRIDE, process.execPath];
+  const probe = spawnSync(command, [
+    ...prefix,
+    '-e',
+    `require('node:fs').readFileSync(${JSON.stringify(file)})`,
+  ]);
+  if (probe.status === 0 || probe.error) {
     throw new Error(
-      'Running as root, this test scans as `nobody` (uid 65534) so that a mode-000 file is really ' +
-        `unreadable, but nobody cannot reach ${needed.join(' or ')}` +
-        (closed ? `: ${closed} is closed to other users (try chmod o+rx ${closed})` : '') +
-        '. Run the tests from a checkout that other users can read.',
+      `The scan would read ${file} (mode 000) after all: running as root, this test drops the DAC ` +
+        `override capabilities with \`${WITHOUT_DAC_OVERRIDE.join(' ')}\`, which ` +
+        (probe.error
+          ? `failed to start (${probe.error.message}; install util-linux)`
+          : 'did not take effect') +
+        '. Run the tests as an ordinary user instead.',
     );
   }
 }
-
-const ancestors = (file: string): string[] =>
-  path.dirname(file) === file ? [] : [...ancestors(path.dirname(file)), path.dirname(file)];
 
 /** Runs kindred as the scanning user, with a preload that records the process's resource usage. */
 function run(args: string[], rusageFile?: string) {
@@ -63,20 +69,17 @@ function run(args: string[], rusageFile?: string) {
     env.NODE_OPTIONS = `--require ${path.join(temp.dir, 'rusage.cjs')}`;
     env.KINDRED_TEST_RUSAGE = rusageFile;
   }
-  return kindred([...args, '--library', library], env, {
-    timeout: 300_000,
-    ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-  });
+  return kindred([...args, '--library', library], env, { timeout: 300_000 }, WITHOUT_DAC_OVERRIDE);
 }
 
 beforeAll(() => {
-  if (asRoot) assertNobodyCanRunKindred();
   temp = tempDir('kindred-hostile-');
   fs.chmodSync(temp.dir, 0o777);
   corpus = path.join(temp.dir, 'corpus');
   library = path.join(temp.dir, 'library');
   fs.mkdirSync(corpus);
   entries = writeHostileCorpus(corpus);
+  assertUnreadableStaysUnreadable(path.join(corpus, 'unreadable.jpg'));
   fs.writeFileSync(
     path.join(temp.dir, 'rusage.cjs'),
     // Worker threads load the preload too; only the main thread writes the figures, at exit.
@@ -122,7 +125,7 @@ describe('kindred scan of the hostile corpus', () => {
     console.log(
       `hostile corpus scan: peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB, ` +
         `user CPU ${(usage.userCPUTime / 1e6).toFixed(1)} s` +
-        (asRoot ? ' (run as nobody)' : ''),
+        (asRoot ? ' (run as root without DAC override)' : ''),
     );
     expect(peak).toBeLessThan(PEAK_RSS_LIMIT);
   });
@@ -182,9 +185,9 @@ describe('kindred scan of the hostile corpus', () => {
   });
 
   it('kindred watch takes hostile files that arrive later the same way, and keeps running', async () => {
-    const child = spawn(process.execPath, [KINDRED_BIN, 'watch', '--workers', '1', '--library', library], {
+    const [command, ...prefix] = [...WITHOUT_DAC_OVERRIDE, process.execPath];
+    const child = spawn(command, [...prefix, KINDRED_BIN, 'watch', '--workers', '1', '--library', library], {
       env: { ...process.env, KINDRED_LIBRARY: '' },
-      ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
     });
     let stdout = '';
     let stderr = '';
