@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { FIXTURES } from '../test/support/fixtures';
 
 export const PHOTO_WIDTH = 4000;
 export const PHOTO_HEIGHT = 3000;
@@ -21,7 +22,7 @@ const GENERATOR_VERSION = 2;
 const MARKER_FILE = '.complete.json';
 
 /** The shared face-photo fixtures (read only, never copied into the repo). */
-export const FIXTURES_DIR = path.resolve(__dirname, '../../shared/fixtures/faces');
+export const FIXTURES_DIR = FIXTURES;
 
 interface FixtureEntry {
   path: string;

@@ -24,9 +24,8 @@ import { resolveLibrary } from '../src/main/library-paths';
 import { openLibrary } from '../src/main/open-library';
 import type { LibraryService } from '../src/main/services/library';
 import { LibraryWatcher, type WatchChange } from '../src/main/watcher/library-watcher';
+import { FIXTURES } from '../test/support/fixtures';
 import { coresBusy, processCpuMs, readCpuTicks } from './cpu-load';
-
-const FIXTURES = path.resolve(__dirname, '../../shared/fixtures/faces');
 
 const { values: args } = parseArgs({
   options: {

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { FIXTURES } from './support/fixtures';
 
 const root = path.resolve(__dirname, '..');
 
@@ -9,6 +11,14 @@ const root = path.resolve(__dirname, '..');
  * exercises stale code.
  */
 export default function setup(): void {
+  // Every test reads real photos from the shared fixtures: without them, say so once, not in
+  // hundreds of ENOENT failures.
+  if (!fs.existsSync(path.join(FIXTURES, 'manifest.json'))) {
+    throw new Error(
+      `The face fixtures are not at ${FIXTURES}: the tests read ../shared/fixtures/faces beside the ` +
+        'checkout; for a checkout elsewhere, set KINDRED_FIXTURES to that folder.',
+    );
+  }
   // For a quick run of tests that need neither (KINDRED_TEST_SKIP_SETUP=1 npx vitest run test/…).
   if (process.env.KINDRED_TEST_SKIP_SETUP === '1') return;
   const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });

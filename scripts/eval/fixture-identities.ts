@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The shared face fixtures beside the checkout (never copied into the repo). */
-export const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/faces');
+import { FIXTURES } from '../../test/support/fixtures';
+
+export { FIXTURES };
 
 interface ManifestFile {
   path: string;

@@ -2,8 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** The shared face-photo fixtures (never copied into the repo). */
-export const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/faces');
+/**
+ * The shared face-photo fixtures (never copied into the repo): `../shared/fixtures/faces` beside
+ * the checkout, or KINDRED_FIXTURES for a checkout elsewhere (a clone in a temporary folder).
+ * The tests, scripts and benchmarks all read them from here.
+ */
+export const FIXTURES = process.env.KINDRED_FIXTURES
+  ? path.resolve(process.env.KINDRED_FIXTURES)
+  : path.resolve(__dirname, '../../../shared/fixtures/faces');
 
 export interface ManifestFile {
   path: string;
