@@ -4,8 +4,7 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
@@ -17,11 +16,10 @@ import {
   ensureModels,
   sha256,
 } from '../../scripts/convert-models/convert';
+import { FIXTURES } from '../support/fixtures';
 import { LANDMARK_SIZE, loadReference, RECOGNITION_SIZE, SSD_SIZE, type Reference } from './reference';
 
 const TOLERANCE = 1e-4;
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const FIXTURES = resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'faces');
 
 const DETECTOR_PHOTOS = ['groups/bbt4.jpg', 'misc/curie_upright.jpg'];
 /** Tight face crops: the grayscale identity set plus colour crops of other sizes and aspect ratios. */
