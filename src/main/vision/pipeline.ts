@@ -1,8 +1,7 @@
 import { alignedChip, boxChip } from './aligner';
-import { decodeScaled, PhotoReadError, readPhotoHeader, type PhotoHeader } from './decode';
+import { decodeScaled, PhotoReadError, readPhotoHeader, resizeRgb, type PhotoHeader } from './decode';
 import { DETECTOR_SIZE, findFaces, type PaddedPassRule } from './detector';
 import { allocateChips, chipOffset, embedChips } from './embedder';
-import type { RgbImage } from './image';
 import { findLandmarks } from './landmarks';
 import type { DetectorPrecision, Sessions } from './models';
 import { nonMaxSuppression, type ScoredBox } from './nms';
@@ -79,6 +78,79 @@ export function chipSourceScale(faces: readonly ScoredBox[]): number {
   return Math.min(1, CHIP_SOURCE_FACE_PX / smallest);
 }
 
+/**
+ * The working decode keeps the photo's long side at least this long: enough for the crops of
+ * every face the 512 detector finds in a 12-MP photo (its smallest, ~5% of the width, still spans
+ * ~100 px at half size), and small enough that libjpeg shrinks a 12-MP JPEG by 2 while decoding.
+ */
+const WORKING_MIN_SIDE = 1600;
+
+/**
+ * The scale of the one decode every photo gets: the smallest of libjpeg's 1, 1/2, 1/4, 1/8 that
+ * keeps the long side at least WORKING_MIN_SIDE px (1 for photos up to 3,200 px).
+ */
+export function workingDecodeScale(width: number, height: number): number {
+  let scale = 1;
+  while (scale > 1 / 8 && (Math.max(width, height) * scale) / 2 >= WORKING_MIN_SIDE) scale /= 2;
+  return scale;
+}
+
+/**
+ * Decodes the photo once (the working image) and derives the detector's 512 image from it.
+ * Every decode of a JPEG pays for its entropy decoding whatever its scale (about 45 ms for a
+ * 12-MP camera file, as much as the whole 1/8 decode), so one decode that serves the detector,
+ * the crops and the previews costs less than a 512 decode plus a second one for the crops
+ * (docs/benchmarks.md).
+ */
+export async function decodeForDetection(
+  file: Buffer,
+  header: PhotoHeader,
+): Promise<{ working: DecodedView; fitted: DecodedView }> {
+  const image = await decodeScaled(file, header, workingDecodeScale(header.width, header.height));
+  const working = { image, scale: image.width / header.width };
+  const fittedScale = DETECTOR_SIZE / Math.max(header.width, header.height);
+  const fitted = await resizeRgb(
+    image,
+    Math.max(1, Math.round(header.width * fittedScale)),
+    Math.max(1, Math.round(header.height * fittedScale)),
+  );
+  return { working, fitted: { image: fitted, scale: fittedScale } };
+}
+
+/**
+ * A face may span this much less than CHIP_SOURCE_FACE_PX in the working image before the photo
+ * is decoded again in more detail: ~120 px still gives the chip (whose face spans ~100 px) every
+ * pixel it samples.
+ */
+const WORKING_DETAIL_MARGIN = 4 / 3;
+
+/**
+ * The image landmarks and chips are cut from: at least as detailed as the faces need, never the
+ * 512 image when that is smaller than the photo and the faces are small. Usually the working
+ * image, shrunk first when its faces are larger than the nets need (the samplers then average
+ * fewer pixels); a second decode only for faces too small for the working image.
+ */
+async function cropSource(
+  file: Buffer,
+  header: PhotoHeader,
+  boxes: readonly ScoredBox[],
+  { working, fitted }: { working: DecodedView; fitted: DecodedView },
+): Promise<DecodedView> {
+  const wanted = chipSourceScale(boxes);
+  if (wanted <= fitted.scale && fitted.scale <= 1) return fitted;
+  if (wanted > working.scale * WORKING_DETAIL_MARGIN) {
+    const image = await decodeScaled(file, header, wanted);
+    return { image, scale: image.width / header.width };
+  }
+  if (wanted >= working.scale) return working;
+  const image = await resizeRgb(
+    working.image,
+    Math.max(1, Math.round(header.width * wanted)),
+    Math.max(1, Math.round(header.height * wanted)),
+  );
+  return { image, scale: image.width / header.width };
+}
+
 export async function analysePhoto(
   file: Buffer,
   sessions: Sessions,
@@ -96,11 +168,11 @@ export async function analysePhoto(
   };
 
   const header = await readPhotoHeader(file);
-  const fittedScale = DETECTOR_SIZE / Math.max(header.width, header.height);
-  const fitted = await decodeScaled(file, header, fittedScale);
+  const { working, fitted } = await decodeForDetection(file, header);
+  const fittedScale = fitted.scale;
   lap('decode');
 
-  let boxes = await findFaces(detector, fitted, fittedScale, header.width, header.height, {
+  let boxes = await findFaces(detector, fitted.image, fittedScale, header.width, header.height, {
     paddedPass: options.paddedPass,
   });
   lap('detect');
@@ -117,19 +189,12 @@ export async function analysePhoto(
     boxes = nonMaxSuppression([...boxes, ...small], 0.5);
     lap('detect');
   }
-  const views: DecodedView[] = [{ image: fitted, scale: fittedScale }];
+  const views: DecodedView[] = [fitted, working];
   if (boxes.length === 0) return { header, faces: [], timings, views };
 
-  // Crops come from a decode at least as detailed as the faces need, never from the 512 image
-  // when that image is smaller than the photo and the faces are small.
-  const wanted = chipSourceScale(boxes);
-  let source: RgbImage = fitted;
-  let sourceScale = fittedScale;
-  if (wanted > fittedScale || fittedScale > 1) {
-    source = await decodeScaled(file, header, wanted);
-    sourceScale = source.width / header.width;
-    views.push({ image: source, scale: sourceScale });
-  }
+  const crops = await cropSource(file, header, boxes, { working, fitted });
+  const { image: source, scale: sourceScale } = crops;
+  if (crops !== working && crops !== fitted) views.push(crops);
   lap('decode');
 
   const landmarks = await findLandmarks(sessions.landmarks, source, sourceScale, boxes);

@@ -5,11 +5,11 @@
  * get the second pass, which finds the crop's face and drops the dogs' faces.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DETECTOR_SIZE, findFaces, type PaddedPassRule } from '../../../src/main/vision/detector';
-import { decodeScaled, readPhotoHeader } from '../../../src/main/vision/decode';
+import { findFaces, type PaddedPassRule } from '../../../src/main/vision/detector';
+import { readPhotoHeader } from '../../../src/main/vision/decode';
 import type { Sessions } from '../../../src/main/vision/models';
 import { intersectionOverUnion } from '../../../src/main/vision/nms';
-import { DEFAULT_PIPELINE } from '../../../src/main/vision/pipeline';
+import { decodeForDetection, DEFAULT_PIPELINE } from '../../../src/main/vision/pipeline';
 import { leftToRight, loadTestSessions, readFixture } from './helpers';
 
 let sessions: Sessions;
@@ -21,8 +21,7 @@ beforeAll(async () => {
 async function detect(fixturePath: string, rule: PaddedPassRule) {
   const bytes = readFixture(fixturePath);
   const header = await readPhotoHeader(bytes);
-  const scale = DETECTOR_SIZE / Math.max(header.width, header.height);
-  const fitted = await decodeScaled(bytes, header, scale);
+  const { fitted } = await decodeForDetection(bytes, header);
   let runs = 0;
   const counted = new Proxy(await sessions.detector(DEFAULT_PIPELINE.detectorPrecision ?? 'fp32'), {
     get(target, property, receiver) {
@@ -34,7 +33,7 @@ async function detect(fixturePath: string, rule: PaddedPassRule) {
       return Reflect.get(target, property, receiver) as unknown;
     },
   });
-  const faces = await findFaces(counted, fitted, scale, header.width, header.height, { paddedPass: rule });
+  const faces = await findFaces(counted, fitted.image, fitted.scale, header.width, header.height, { paddedPass: rule });
   return { faces, runs };
 }
 

@@ -1,0 +1,81 @@
+/**
+ * A large photo is decoded once (pipeline.ts, decodeForDetection): the working image at a libjpeg
+ * scale serves the detector's 512 image, the crops and the previews, and a second, more detailed
+ * decode happens only when the faces are too small for it. These tests hold the pipeline to what
+ * it gives on the original fixture: the same faces, at the same places, with near descriptors.
+ */
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { euclideanDistance } from '../../../src/main/vision/embedder';
+import type { Sessions } from '../../../src/main/vision/models';
+import {
+  analysePhoto,
+  DEFAULT_PIPELINE,
+  workingDecodeScale,
+  type PhotoAnalysis,
+} from '../../../src/main/vision/pipeline';
+import { leftToRight, loadTestSessions, readFixture } from './helpers';
+
+let sessions: Sessions;
+beforeAll(async () => {
+  sessions = await loadTestSessions();
+});
+
+/** The fixture group photo enlarged to `width` px, as a camera-sized JPEG. */
+async function enlarged(fixturePath: string, width: number): Promise<Buffer> {
+  return sharp(readFixture(fixturePath)).resize(width).jpeg({ quality: 92 }).toBuffer();
+}
+
+/** The most detailed decode the analysis held: the one its crops were cut from. */
+const cropSourceScale = (analysis: PhotoAnalysis) =>
+  Math.max(...analysis.views.filter((view) => view.scale <= 1).map((view) => view.scale));
+
+async function compareWithOriginal(fixturePath: string, width: number) {
+  const original = await analysePhoto(readFixture(fixturePath), sessions, DEFAULT_PIPELINE);
+  const large = await analysePhoto(await enlarged(fixturePath, width), sessions, DEFAULT_PIPELINE);
+  const factor = large.header.width / original.header.width;
+  const pairs = leftToRight(large.faces).map((face, i) => ({ face, twin: leftToRight(original.faces)[i] }));
+  return { original, large, factor, pairs };
+}
+
+describe('workingDecodeScale', () => {
+  it.each([
+    [400, 300, 1],
+    [3000, 2000, 1],
+    [3200, 2400, 0.5],
+    [4000, 3000, 0.5],
+    [3000, 4000, 0.5],
+    [6000, 4000, 0.5],
+    [8000, 6000, 0.25],
+    [20000, 12000, 0.125],
+    [60000, 4000, 0.125],
+  ])('%i×%i px decodes at %f', (width, height, scale) => {
+    expect(workingDecodeScale(width, height)).toBe(scale);
+  });
+});
+
+describe('a 12-megapixel photo', () => {
+  it('whose faces are large enough is decoded once, at half size, and gives the original faces', async () => {
+    const { original, large, factor, pairs } = await compareWithOriginal('groups/bbt4.jpg', 4000);
+    expect(large.faces).toHaveLength(original.faces.length);
+    // The detector's image and the working image; the crop source is shrunk from the latter.
+    expect(large.views.filter((view) => view.scale === 0.5)).toHaveLength(1);
+    expect(cropSourceScale(large)).toBe(0.5);
+    for (const { face, twin } of pairs) {
+      expect(Math.abs(face.box.x / factor - twin.box.x)).toBeLessThan(twin.box.width * 0.1);
+      expect(Math.abs(face.box.width / factor - twin.box.width)).toBeLessThan(twin.box.width * 0.1);
+      expect(euclideanDistance(face.embedding, twin.embedding)).toBeLessThan(0.25);
+    }
+  });
+
+  it('whose faces are too small for the working image is decoded again in more detail', async () => {
+    const { original, large, pairs } = await compareWithOriginal('groups/bbt1.jpg', 3200);
+    expect(large.faces).toHaveLength(original.faces.length);
+    const smallest = Math.min(...large.faces.map((face) => Math.min(face.box.width, face.box.height)));
+    // At half size the smallest face would span under 120 px: the crops come from a finer decode.
+    expect(smallest * 0.5).toBeLessThan(120);
+    expect(smallest * cropSourceScale(large)).toBeGreaterThanOrEqual(159);
+    for (const { face, twin } of pairs)
+      expect(euclideanDistance(face.embedding, twin.embedding)).toBeLessThan(0.25);
+  });
+});
