@@ -48,7 +48,7 @@ const PHOTOS_DIR = path.join(CACHE_DIR, 'photos-12mp');
 /**
  * What the reference does: one SSD pass of the same float32 detector, one descriptor per face
  * (its chip is dlib-aligned too). The row compares engines doing the same work, so it keeps the
- * model face-api runs (so does the default pipeline; the int8 detector has its own row).
+ * model face-api runs (the default pipeline runs its plain pass on the int8 detector).
  */
 const LIKE_FOR_LIKE: PipelineOptions = {
   paddedPass: 'never',
@@ -60,7 +60,9 @@ const LIKE_FOR_LIKE: PipelineOptions = {
 const PIPELINES: Record<Exclude<RunKind, 'faceapi'>, PipelineOptions> = {
   'kindred-like': LIKE_FOR_LIKE,
   'kindred-default': DEFAULT_PIPELINE,
-  // The default pipeline with the int8 detector (opt-in, docs/detection.md): what int8 would gain.
+  // The default pipeline with one detector precision in every pass (docs/detection.md): what the
+  // int8 plain pass gains over the float32 model, and what int8 in every pass would add.
+  'kindred-default-fp32': { ...DEFAULT_PIPELINE, detectorPrecision: 'fp32' },
   'kindred-default-int8': { ...DEFAULT_PIPELINE, detectorPrecision: 'int8' },
 };
 
@@ -195,7 +197,11 @@ async function runAll(options: Options) {
   await announce(`Kindred default pipeline, ${set.files.length} photos, ${workers} workers`);
   const byDefault = await spawnRun('kindred-default', set.dir, workerArgs);
   await announce(
-    `Kindred default pipeline with the int8 detector, ${set.files.length} photos, ${workers} workers`,
+    `Kindred default pipeline, fp32 in every pass, ${set.files.length} photos, ${workers} workers`,
+  );
+  const byDefaultFp32 = await spawnRun('kindred-default-fp32', set.dir, workerArgs);
+  await announce(
+    `Kindred default pipeline, int8 in every pass, ${set.files.length} photos, ${workers} workers`,
   );
   const byDefaultInt8 = await spawnRun('kindred-default-int8', set.dir, workerArgs);
   let likeOnSubset = like;
@@ -225,7 +231,8 @@ async function runAll(options: Options) {
     subset,
     likeRow: kindred('Kindred like-for-like', like, all),
     defaultRow: kindred('Kindred default', byDefault, all),
-    defaultInt8Row: kindred('Kindred default, int8 detector', byDefaultInt8, all),
+    defaultFp32Row: kindred('Kindred default, fp32 in every pass', byDefaultFp32, all),
+    defaultInt8Row: kindred('Kindred default, int8 in every pass', byDefaultInt8, all),
     likeSubsetRow: subset === set ? null : kindred('Kindred like-for-like', likeOnSubset, some),
     faceApiOneRow: { label: 'face-api tfjs-wasm, 1 process', results: [faceApiOne], expected: some },
     faceApiTwoRow: { label: 'face-api tfjs-wasm, 2 processes', results: faceApiTwo, expected: some },
@@ -238,8 +245,17 @@ type Runs = Awaited<ReturnType<typeof runAll>>;
 const comparedLike = (runs: Runs) => runs.likeSubsetRow ?? runs.likeRow;
 
 function printThroughput(runs: Runs): void {
-  const { set, subset, likeRow, defaultRow, defaultInt8Row, likeSubsetRow, faceApiOneRow, faceApiTwoRow } =
-    runs;
+  const {
+    set,
+    subset,
+    likeRow,
+    defaultRow,
+    defaultFp32Row,
+    defaultInt8Row,
+    likeSubsetRow,
+    faceApiOneRow,
+    faceApiTwoRow,
+  } = runs;
   const on = (n: number) => (n === set.files.length ? `all ${n} photos` : `the first ${n} photos`);
   console.log(`\nThroughput (wall time of the whole run, model loading included)`);
   console.log(
@@ -249,7 +265,7 @@ function printThroughput(runs: Runs): void {
       `  photos/CPU-s: photos per second of this configuration's own CPU time.`,
   );
   console.log(`  Kindred on ${on(set.files.length)}:`);
-  console.log(indent(throughputTable([likeRow, defaultRow, defaultInt8Row])));
+  console.log(indent(throughputTable([likeRow, defaultRow, defaultFp32Row, defaultInt8Row])));
   console.log(`  Like for like on ${on(subset.files.length)} (the same files for both):`);
   console.log(
     indent(throughputTable([...(likeSubsetRow ? [likeSubsetRow] : []), faceApiOneRow, faceApiTwoRow])),
@@ -257,7 +273,7 @@ function printThroughput(runs: Runs): void {
 }
 
 function printTargets(runs: Runs): void {
-  const { likeRow, defaultRow, defaultInt8Row, faceApiOneRow, faceApiTwoRow } = runs;
+  const { likeRow, defaultRow, defaultFp32Row, defaultInt8Row, faceApiOneRow, faceApiTwoRow } = runs;
   const like = comparedLike(runs);
   const ratio = photosPerSecond(like) / photosPerSecond(faceApiTwoRow);
   const ratioOne = photosPerSecond(like) / photosPerSecond(faceApiOneRow);
@@ -266,6 +282,7 @@ function printTargets(runs: Runs): void {
   const kindredPeak = Math.max(
     peakRssOf(likeRow),
     peakRssOf(defaultRow),
+    peakRssOf(defaultFp32Row),
     peakRssOf(defaultInt8Row),
     peakRssOf(like),
   );
@@ -292,9 +309,15 @@ function printStages(runs: Runs): void {
       `  write: the single writer's transactions; grouping etc.: what scan() does after the analysis\n` +
       `  (closing the pool, grouping the new faces into people); both on the main thread.`,
   );
-  console.log(indent(stageTable([runs.likeRow, runs.defaultRow, runs.defaultInt8Row])));
+  console.log(indent(stageTable([runs.likeRow, runs.defaultRow, runs.defaultFp32Row, runs.defaultInt8Row])));
   console.log(indent(faceApiStageTable([runs.faceApiOneRow, runs.faceApiTwoRow])));
-  const kindredRows = [runs.likeRow, runs.defaultRow, runs.defaultInt8Row, comparedLike(runs)];
+  const kindredRows = [
+    runs.likeRow,
+    runs.defaultRow,
+    runs.defaultFp32Row,
+    runs.defaultInt8Row,
+    comparedLike(runs),
+  ];
   const failed = kindredRows.reduce((n, row) => n + row.results[0].failed, 0);
   if (failed > 0) console.log(`\nWARNING: ${failed} photos failed to index in the Kindred runs.`);
 }

@@ -1,11 +1,13 @@
 /** What one benchmark configuration reports from its own child process to the parent. */
 import { processCpuMs, readCpuTicks, type CpuTicks } from './cpu-load';
 
-export type RunKind = 'kindred-like' | 'kindred-default' | 'kindred-default-int8' | 'faceapi';
+export type RunKind =
+  'kindred-like' | 'kindred-default' | 'kindred-default-fp32' | 'kindred-default-int8' | 'faceapi';
 
 export const RUN_KINDS: readonly RunKind[] = [
   'kindred-like',
   'kindred-default',
+  'kindred-default-fp32',
   'kindred-default-int8',
   'faceapi',
 ];

@@ -3,7 +3,7 @@
  * on the first photos of bench:ingest's set (made or reused in .bench/photos-12mp). It backs the
  * "why 8 photos/s is out of reach" figures of docs/benchmarks.md: the JPEG decodes at the scales
  * the pipeline uses, each detector pass alone (float32 and int8 detector), and the whole analysis
- * of a file with its previews (default pipeline, with either detector).
+ * of a file with its previews (the default pipeline, and the same with one precision in every pass).
  *
  *   npm run bench:stages -- [--photos 20]
  */
@@ -16,7 +16,7 @@ import { analyseFile } from '../src/main/vision/analyse-file';
 import { decodeScaled, readPhotoHeader } from '../src/main/vision/decode';
 import { buildPass, detectInPass, DETECTOR_SIZE } from '../src/main/vision/detector';
 import { loadSessions, resolveModelsDir } from '../src/main/vision/models';
-import { DEFAULT_PIPELINE } from '../src/main/vision/pipeline';
+import { decodeForDetection, DEFAULT_PIPELINE } from '../src/main/vision/pipeline';
 import { ensurePhotoSet } from './make-photos';
 
 const { values: args } = parseArgs({ options: { photos: { type: 'string', default: '20' } } });
@@ -42,8 +42,11 @@ async function main(): Promise<void> {
       const bytes = fs.readFileSync(file);
       const header = await readPhotoHeader(bytes);
       const fittedScale = DETECTOR_SIZE / Math.max(header.width, header.height);
-      const fitted = await time('decode fitted to 512 (the detector image)', () =>
+      const fitted = await time('decode fitted to 512 (straight to the detector image)', () =>
         decodeScaled(bytes, header, fittedScale),
+      );
+      await time('decodeForDetection: the working decode and the 512 image from it (the pipeline)', () =>
+        decodeForDetection(bytes, header),
       );
       await time('decode at 1/8 (libjpeg DCT scaling only)', () =>
         sharp(bytes, { sequentialRead: true })
@@ -60,13 +63,15 @@ async function main(): Promise<void> {
           );
         }
       }
-      await time('analyseFile: the whole default pipeline (fp32 detector), with previews', () =>
-        analyseFile({ path: file, options: DEFAULT_PIPELINE, previewsDir: previews }, sessions),
-      );
-      const withInt8 = { ...DEFAULT_PIPELINE, detectorPrecision: 'int8' } as const;
-      await time('analyseFile: the same with the int8 detector', () =>
-        analyseFile({ path: file, options: withInt8, previewsDir: previews }, sessions),
-      );
+      const pipelines = {
+        'analyseFile: the whole default pipeline (int8 plain pass, fp32 padded passes), with previews':
+          DEFAULT_PIPELINE,
+        'analyseFile: the same, fp32 in every pass': { ...DEFAULT_PIPELINE, detectorPrecision: 'fp32' },
+        'analyseFile: the same, int8 in every pass': { ...DEFAULT_PIPELINE, detectorPrecision: 'int8' },
+      } as const;
+      for (const [stage, options] of Object.entries(pipelines)) {
+        await time(stage, () => analyseFile({ path: file, options, previewsDir: previews }, sessions));
+      }
     }
   } finally {
     fs.rmSync(previews, { recursive: true, force: true });

@@ -18,10 +18,11 @@ interface ManifestCounts {
 }
 
 const SETTINGS: Record<string, PipelineOptions> = {
-  'plain pass only (face-api)': { ...DEFAULT_PIPELINE, paddedPass: 'never' },
+  'plain pass only (face-api)': { ...DEFAULT_PIPELINE, paddedPass: 'never', detectorPrecision: 'fp32' },
   'plain + 2× canvas always': { ...DEFAULT_PIPELINE, paddedPass: 'always' },
   '2× canvas when unsure (default)': DEFAULT_PIPELINE,
-  'the default with the int8 detector': { ...DEFAULT_PIPELINE, detectorPrecision: 'int8' },
+  'the default, fp32 in every pass': { ...DEFAULT_PIPELINE, detectorPrecision: 'fp32' },
+  'the default, int8 in every pass': { ...DEFAULT_PIPELINE, detectorPrecision: 'int8' },
 };
 
 const SETS: Record<string, (file: string) => boolean> = {

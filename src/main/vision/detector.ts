@@ -30,6 +30,15 @@ export interface DetectorPass {
  */
 export type PaddedPassRule = 'always' | 'when-unsure' | 'never';
 
+/**
+ * The detector that runs the plain pass and the one that runs the padded (canvas) passes: they
+ * may differ in precision (pipeline.ts, DetectorPrecisions).
+ */
+export interface PassDetectors {
+  plain: ort.InferenceSession;
+  padded: ort.InferenceSession;
+}
+
 export interface DetectionOptions {
   paddedPass: PaddedPassRule;
   minScore?: number;
@@ -129,7 +138,7 @@ export function mergePasses(perPass: readonly ScoredBox[][], minScore = MIN_SCOR
  * skipped it; docs/detection.md), and skipping it saves one SSD run, a third of a photo's time.
  */
 export async function findFaces(
-  session: ort.InferenceSession,
+  detector: ort.InferenceSession | PassDetectors,
   fitted: RgbImage,
   fittedScale: number,
   photoWidth: number,
@@ -137,8 +146,16 @@ export async function findFaces(
   options: DetectionOptions,
 ): Promise<ScoredBox[]> {
   const minScore = options.minScore ?? MIN_SCORE;
+  const { plain: plainSession, padded: paddedSession } =
+    'run' in detector ? { plain: detector, padded: detector } : detector;
   const detect = (factor: number, floor: number) =>
-    detectInPass(session, buildPass(fitted, fittedScale, factor), photoWidth, photoHeight, floor);
+    detectInPass(
+      factor === 1 ? plainSession : paddedSession,
+      buildPass(fitted, fittedScale, factor),
+      photoWidth,
+      photoHeight,
+      floor,
+    );
   if (options.paddedPass === 'never') return detect(1, minScore);
   const plain = await detect(1, CORROBORATION_SCORE);
   const sure = plain.length > 0 && plain.every((box) => box.score >= SOLO_SCORE);

@@ -1,6 +1,6 @@
 import { alignedChip, boxChip } from './aligner';
 import { decodeScaled, PhotoReadError, readPhotoHeader, resizeRgb, type PhotoHeader } from './decode';
-import { DETECTOR_SIZE, findFaces, type PaddedPassRule } from './detector';
+import { DETECTOR_SIZE, findFaces, type PaddedPassRule, type PassDetectors } from './detector';
 import { allocateChips, chipOffset, embedChips } from './embedder';
 import { findLandmarks } from './landmarks';
 import type { DetectorPrecision, Sessions } from './models';
@@ -21,17 +21,31 @@ export interface PipelineOptions {
    */
   smallFaces?: boolean;
   /**
-   * The SSD detector's precision. Default 'fp32', the model that reproduces face-api. 'int8' is
-   * about 1.6 times as fast on one thread and finds the same faces on the fixtures, but its boxes
-   * move enough to leave one crop (stuart5) out of its person's group (docs/detection.md), so it
-   * is not the default yet.
+   * The SSD detector's precision, for every pass or for the plain and the padded passes apart.
+   * 'fp32' is the model that reproduces face-api; 'int8' runs a pass about 1.6 times as fast and
+   * finds the same faces on the fixtures, but moves boxes by a few pixels. The default runs the
+   * plain pass (every photo) in int8 and the padded passes (unsure photos) in fp32: the faces that
+   * fill a tight crop, whose descriptors int8's box shifts moved most (stuart5 left its group),
+   * come from the padded pass (docs/detection.md).
    */
-  detectorPrecision?: DetectorPrecision;
+  detectorPrecision?: DetectorChoice;
+}
+
+/** One precision for every detector pass, or one for the plain pass and one for the padded passes. */
+export type DetectorChoice = DetectorPrecision | { plain: DetectorPrecision; padded: DetectorPrecision };
+
+/** The detector sessions a choice names, loaded on first use. */
+export async function passDetectors(
+  sessions: Sessions,
+  choice: DetectorChoice = 'fp32',
+): Promise<PassDetectors> {
+  const { plain, padded } = typeof choice === 'string' ? { plain: choice, padded: choice } : choice;
+  return { plain: await sessions.detector(plain), padded: await sessions.detector(padded) };
 }
 
 export const DEFAULT_PIPELINE: PipelineOptions = {
   paddedPass: 'when-unsure',
-  detectorPrecision: 'fp32',
+  detectorPrecision: { plain: 'int8', padded: 'fp32' },
   mirror: true,
   alignment: 'dlib',
 };
@@ -156,9 +170,9 @@ export async function analysePhoto(
   sessions: Sessions,
   options: PipelineOptions = DEFAULT_PIPELINE,
 ): Promise<PhotoAnalysis> {
-  // Before the stage clock starts: a worker creates its detector on its first photo, which is
+  // Before the stage clock starts: a worker creates its detectors on its first photo, which is
   // start-up, not detection.
-  const detector = await sessions.detector(options.detectorPrecision ?? 'fp32');
+  const detectors = await passDetectors(sessions, options.detectorPrecision);
   const timings: StageTimings = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
   let started = performance.now();
   const lap = (stage: keyof StageTimings) => {
@@ -172,7 +186,7 @@ export async function analysePhoto(
   const fittedScale = fitted.scale;
   lap('decode');
 
-  let boxes = await findFaces(detector, fitted.image, fittedScale, header.width, header.height, {
+  let boxes = await findFaces(detectors, fitted.image, fittedScale, header.width, header.height, {
     paddedPass: options.paddedPass,
   });
   lap('detect');
@@ -180,7 +194,7 @@ export async function analysePhoto(
     const tiled = await decodeScaled(file, header, TILE_SCALE);
     lap('decode');
     const small = await findSmallFaces(
-      detector,
+      detectors.plain,
       tiled,
       tiled.width / header.width,
       header.width,

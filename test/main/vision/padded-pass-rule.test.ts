@@ -4,12 +4,13 @@
  * passes give; a tight crop (no face in the plain pass) and a photo with an unsure candidate still
  * get the second pass, which finds the crop's face and drops the dogs' faces.
  */
+import type * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findFaces, type PaddedPassRule } from '../../../src/main/vision/detector';
 import { readPhotoHeader } from '../../../src/main/vision/decode';
 import type { Sessions } from '../../../src/main/vision/models';
 import { intersectionOverUnion } from '../../../src/main/vision/nms';
-import { decodeForDetection, DEFAULT_PIPELINE } from '../../../src/main/vision/pipeline';
+import { decodeForDetection, DEFAULT_PIPELINE, passDetectors } from '../../../src/main/vision/pipeline';
 import { leftToRight, loadTestSessions, readFixture } from './helpers';
 
 let sessions: Sessions;
@@ -23,17 +24,26 @@ async function detect(fixturePath: string, rule: PaddedPassRule) {
   const header = await readPhotoHeader(bytes);
   const { fitted } = await decodeForDetection(bytes, header);
   let runs = 0;
-  const counted = new Proxy(await sessions.detector(DEFAULT_PIPELINE.detectorPrecision ?? 'fp32'), {
-    get(target, property, receiver) {
-      if (property === 'run')
-        return (...args: Parameters<typeof target.run>) => {
-          runs++;
-          return target.run(...args);
-        };
-      return Reflect.get(target, property, receiver) as unknown;
-    },
-  });
-  const faces = await findFaces(counted, fitted.image, fitted.scale, header.width, header.height, { paddedPass: rule });
+  const counted = (session: ort.InferenceSession) =>
+    new Proxy(session, {
+      get(target, property, receiver) {
+        if (property === 'run')
+          return (...args: Parameters<typeof target.run>) => {
+            runs++;
+            return target.run(...args);
+          };
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+  const { plain, padded } = await passDetectors(sessions, DEFAULT_PIPELINE.detectorPrecision);
+  const faces = await findFaces(
+    { plain: counted(plain), padded: counted(padded) },
+    fitted.image,
+    fitted.scale,
+    header.width,
+    header.height,
+    { paddedPass: rule },
+  );
   return { faces, runs };
 }
 
