@@ -12,8 +12,8 @@ export const MODEL_FILES = {
 export type ModelName = keyof typeof MODEL_FILES;
 
 /**
- * Which SSD detector runs: the float32 one that reproduces face-api (the default), or the 8-bit
- * one (about 1.6 times as fast on one thread, the same faces on the fixtures; docs/detection.md).
+ * Which SSD detector runs a pass: the float32 one that reproduces face-api, or the 8-bit one
+ * (about 1.6 times as fast on one thread, the same faces on the fixtures; docs/detection.md).
  */
 export type DetectorPrecision = 'int8' | 'fp32';
 
@@ -38,12 +38,17 @@ export function resolveModelsDir(start = __dirname, env: NodeJS.ProcessEnv = pro
 /**
  * One intra-op thread per session and one worker per core: measured faster than letting ORT
  * spread one run over both cores. Spinning off: with it on, two busy workers slowed each other down.
+ * No memory arena: each session's arena kept its largest run's activations for good (60–75 MB for
+ * a detector), and with both detectors in every worker (the default pipeline) bench:ingest's peak
+ * RSS went from ~820 MB to 964–1038 MB; without arenas a run costs the same here.
  */
 export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
   intraOpNumThreads: 1,
   interOpNumThreads: 1,
   executionMode: 'sequential',
   graphOptimizationLevel: 'all',
+  enableCpuMemArena: false,
+  enableMemPattern: false,
   extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
 };
 
