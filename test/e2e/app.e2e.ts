@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PersonSummary, PhotoDetail, PhotoSummary, ReviewGroup, ScanState } from '../../src/common/api';
+import sharp from 'sharp';
+import type {
+  FolderSummary,
+  PersonSummary,
+  PhotoDetail,
+  PhotoSummary,
+  ReviewGroup,
+  ScanState,
+} from '../../src/common/api';
 import { kindred } from '../support/cli';
 import { fixture, tempDir } from '../support/fixtures';
 import { callApi, launchChromium, RESULTS_DIR, startServe, type RunningServe } from './support';
@@ -267,10 +275,36 @@ describe('kindred serve in Chromium', () => {
   });
 
   it('confirms a review suggestion with the keyboard', async () => {
+    // A new photo with a face Kindred is unsure of: the partly hidden man at bbt2's left edge (47 px,
+    // unlabeled in the fixtures) lies 0.517 from a named person's nearest face (0.543 from the three
+    // nearest on average), past the 0.5 that joins a person and inside the 0.6 that suggests one,
+    // with either detector (his box comes from the float32 padded pass). Its mirror image has the
+    // same descriptor (the stored one averages the chip's and its mirror's), and a face scanned
+    // after the people were named is suggested for review. (The margin to 0.5 is thin: a change to
+    // the engine that moves this face may need another photo here.)
+    const folder = path.join(temp.dir, 'review-photos');
+    fs.mkdirSync(folder);
+    await sharp(fixture('groups/bbt2.jpg'))
+      .flop()
+      .jpeg({ quality: 92 })
+      .toFile(path.join(folder, 'bbt2-mirrored.jpg'));
+    await api('addFolder', { path: folder });
+    await expect
+      .poll(
+        async () => {
+          const added = (await api<FolderSummary[]>('listFolders')).find((entry) => entry.path === folder);
+          const scan = await api<ScanState | null>('scanState');
+          return added?.photos === 1 && added.pending === 0 && scan?.phase === 'done';
+        },
+        { timeout: 120_000, interval: 500 },
+      )
+      .toBe(true);
+    const mirrored = await photoOf('bbt2-mirrored.jpg');
     const before = await api<ReviewGroup[]>('reviewGroups');
-    const suggestion = before[0]?.faces[0];
-    expect(suggestion, 'the misc folder should bring a suggestion for a named person').toBeDefined();
-    const person = before[0].person;
+    const group = before.find((candidate) => candidate.faces.some((face) => face.photoId === mirrored.id));
+    expect(group, 'the mirrored group photo should bring a suggestion for a named person').toBeDefined();
+    const suggestion = group!.faces.find((face) => face.photoId === mirrored.id)!;
+    const person = group!.person;
     await show('#/review');
     const face = page.getByRole('button', { name: `Face ${suggestion.faceId}: is this ${person.name}?` });
     await face.waitFor();
