@@ -93,15 +93,16 @@ export function chipSourceScale(faces: readonly ScoredBox[]): number {
 }
 
 /**
- * The working decode keeps the photo's long side at least this long: enough for the crops of
- * every face the 512 detector finds in a 12-MP photo (its smallest, ~5% of the width, still spans
- * ~100 px at half size), and small enough that libjpeg shrinks a 12-MP JPEG by 2 while decoding.
+ * The working decode keeps the photo's long side at least this long: more than the detector's 512
+ * image needs, and as small as libjpeg's scaling allows, since decoding a 12-MP JPEG at 1/4 costs
+ * little more than its entropy decoding (~58 against ~50 ms at 1/8), at 1/2 nearly as much as in
+ * full (~90–105 against ~95–107; docs/benchmarks.md).
  */
-const WORKING_MIN_SIDE = 1600;
+const WORKING_MIN_SIDE = 800;
 
 /**
  * The scale of the one decode every photo gets: the smallest of libjpeg's 1, 1/2, 1/4, 1/8 that
- * keeps the long side at least WORKING_MIN_SIDE px (1 for photos up to 3,200 px).
+ * keeps the long side at least WORKING_MIN_SIDE px (1/4 for a 12-MP photo, 1 up to 1,599 px).
  */
 export function workingDecodeScale(width: number, height: number): number {
   let scale = 1;
@@ -110,11 +111,10 @@ export function workingDecodeScale(width: number, height: number): number {
 }
 
 /**
- * Decodes the photo once (the working image) and derives the detector's 512 image from it.
- * Every decode of a JPEG pays for its entropy decoding whatever its scale (about 45 ms for a
- * 12-MP camera file, as much as the whole 1/8 decode), so one decode that serves the detector,
- * the crops and the previews costs less than a 512 decode plus a second one for the crops
- * (docs/benchmarks.md).
+ * Decodes the photo once (the working image) and derives the detector's 512 image from it. The
+ * working image also serves the crops when its faces are large enough, and the previews: every
+ * decode of a JPEG pays for its entropy decoding whatever its scale (about 50 ms for a 12-MP camera
+ * file), and a photo whose faces it serves is decoded once instead of twice.
  */
 export async function decodeForDetection(
   file: Buffer,
@@ -134,7 +134,7 @@ export async function decodeForDetection(
 /**
  * A face may span this much less than CHIP_SOURCE_FACE_PX in the working image before the photo
  * is decoded again in more detail: ~120 px still gives the chip (whose face spans ~100 px) every
- * pixel it samples.
+ * pixel it samples. In a 12-MP photo (working image at 1/4), faces from ~480 px wide.
  */
 const WORKING_DETAIL_MARGIN = 4 / 3;
 

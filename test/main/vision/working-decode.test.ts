@@ -41,26 +41,28 @@ async function compareWithOriginal(fixturePath: string, width: number) {
 describe('workingDecodeScale', () => {
   it.each([
     [400, 300, 1],
-    [3000, 2000, 1],
-    [3200, 2400, 0.5],
-    [4000, 3000, 0.5],
-    [3000, 4000, 0.5],
-    [6000, 4000, 0.5],
-    [8000, 6000, 0.25],
-    [20000, 12000, 0.125],
+    [1599, 1200, 1],
+    [1600, 1200, 0.5],
+    [3000, 2000, 0.5],
+    [3200, 2400, 0.25],
+    [4000, 3000, 0.25],
+    [3000, 4000, 0.25],
+    [6000, 4000, 0.25],
+    [8000, 6000, 0.125],
     [60000, 4000, 0.125],
   ])('%i×%i px decodes at %f', (width, height, scale) => {
     expect(workingDecodeScale(width, height)).toBe(scale);
   });
 });
 
-describe('a 12-megapixel photo', () => {
-  it('whose faces are large enough is decoded once, at half size, and gives the original faces', async () => {
-    const { original, large, factor, pairs } = await compareWithOriginal('groups/bbt4.jpg', 4000);
+describe('a camera-sized photo (12–14 MP)', () => {
+  it('whose faces are large enough is decoded once, at a quarter size, and gives the original faces', async () => {
+    // bbt4's faces are 79–92 px wide in 710: over 500 px at 4,600, over 120 px in the working image.
+    const { original, large, factor, pairs } = await compareWithOriginal('groups/bbt4.jpg', 4600);
     expect(large.faces).toHaveLength(original.faces.length);
     // The detector's image and the working image; the crop source is shrunk from the latter.
-    expect(large.views.filter((view) => view.scale === 0.5)).toHaveLength(1);
-    expect(cropSourceScale(large)).toBe(0.5);
+    expect(large.views.filter((view) => view.scale === 0.25)).toHaveLength(1);
+    expect(cropSourceScale(large)).toBe(0.25);
     for (const { face, twin } of pairs) {
       expect(Math.abs(face.box.x / factor - twin.box.x)).toBeLessThan(twin.box.width * 0.1);
       expect(Math.abs(face.box.width / factor - twin.box.width)).toBeLessThan(twin.box.width * 0.1);
@@ -72,8 +74,10 @@ describe('a 12-megapixel photo', () => {
     const { original, large, pairs } = await compareWithOriginal('groups/bbt1.jpg', 3200);
     expect(large.faces).toHaveLength(original.faces.length);
     const smallest = Math.min(...large.faces.map((face) => Math.min(face.box.width, face.box.height)));
-    // At half size the smallest face would span under 120 px: the crops come from a finer decode.
-    expect(smallest * 0.5).toBeLessThan(120);
+    // In the working image (a quarter size) the smallest face spans under 120 px: the crops come
+    // from a finer decode.
+    expect(large.views.some((view) => view.scale === 0.25)).toBe(true);
+    expect(smallest * 0.25).toBeLessThan(120);
     expect(smallest * cropSourceScale(large)).toBeGreaterThanOrEqual(159);
     for (const { face, twin } of pairs)
       expect(euclideanDistance(face.embedding, twin.embedding)).toBeLessThan(0.25);
