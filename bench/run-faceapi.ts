@@ -8,6 +8,7 @@
  * these side by side, each on half the files, for the 2-core baseline.
  */
 import sharp from 'sharp';
+import { rgbImageOf } from '../src/main/vision/decode';
 import { loadReference, type RgbImage } from '../test/models/reference';
 import { epochMs, startClocks, type RunResult } from './run-result';
 
@@ -18,11 +19,7 @@ async function decodeRgb(file: string): Promise<RgbImage> {
     .toColourspace('srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-    width: info.width,
-    height: info.height,
-  };
+  return rgbImageOf(data, info);
 }
 
 export async function runFaceApi(files: readonly string[]): Promise<Omit<RunResult, 'peakRssBytes'>> {

@@ -179,6 +179,11 @@ export async function resizeRgb(image: RgbImage, width: number, height: number):
     .resize(width, height, { fit: 'fill', kernel })
     .raw()
     .toBuffer({ resolveWithObject: true });
+  return rgbImageOf(data, info);
+}
+
+/** sharp's raw 3-channel output as an RgbImage, without copying the pixels. */
+export function rgbImageOf(data: Buffer, info: { width: number; height: number }): RgbImage {
   return {
     data: new Uint8Array(data.buffer, data.byteOffset, data.length),
     width: info.width,
@@ -203,9 +208,5 @@ async function decodeOnce(
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-    width: info.width,
-    height: info.height,
-  };
+  return rgbImageOf(data, info);
 }

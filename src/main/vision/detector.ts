@@ -32,7 +32,7 @@ export type PaddedPassRule = 'always' | 'when-unsure' | 'never';
 
 /**
  * The detector that runs the plain pass and the one that runs the padded (canvas) passes: they
- * may differ in precision (pipeline.ts, DetectorPrecisions).
+ * may differ in precision (pipeline.ts, DetectorChoice).
  */
 export interface PassDetectors {
   plain: ort.InferenceSession;
