@@ -138,7 +138,7 @@ export function mergePasses(perPass: readonly ScoredBox[][], minScore = MIN_SCOR
  * skipped it; docs/detection.md), and skipping it saves one SSD run, a third of a photo's time.
  */
 export async function findFaces(
-  detector: ort.InferenceSession | PassDetectors,
+  detectors: PassDetectors,
   fitted: RgbImage,
   fittedScale: number,
   photoWidth: number,
@@ -146,11 +146,9 @@ export async function findFaces(
   options: DetectionOptions,
 ): Promise<ScoredBox[]> {
   const minScore = options.minScore ?? MIN_SCORE;
-  const { plain: plainSession, padded: paddedSession } =
-    'run' in detector ? { plain: detector, padded: detector } : detector;
   const detect = (factor: number, floor: number) =>
     detectInPass(
-      factor === 1 ? plainSession : paddedSession,
+      factor === 1 ? detectors.plain : detectors.padded,
       buildPass(fitted, fittedScale, factor),
       photoWidth,
       photoHeight,
