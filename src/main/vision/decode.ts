@@ -139,8 +139,7 @@ export async function readPhotoHeader(file: Buffer): Promise<PhotoHeader> {
  * so a 12-MP JPEG is never fully decoded just to look for faces.
  */
 export async function decodeScaled(file: Buffer, header: PhotoHeader, scale: number): Promise<RgbImage> {
-  const width = Math.max(1, Math.round(header.width * scale));
-  const height = Math.max(1, Math.round(header.height * scale));
+  const { width, height } = scaledSize(header, scale);
   try {
     return await withCause(() => decodeOnce(file, header, width, height, scale));
   } catch (error) {
@@ -163,12 +162,21 @@ async function withCause<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The upright photo's size at `scale`, at least 1×1: what decodeScaled and resizeScaled make. */
+function scaledSize(header: PhotoHeader, scale: number): { width: number; height: number } {
+  return {
+    width: Math.max(1, Math.round(header.width * scale)),
+    height: Math.max(1, Math.round(header.height * scale)),
+  };
+}
+
 /**
- * Resamples an already decoded image to `width`×`height` with the kernels a decode uses
- * (lanczos3 to shrink, cubic to enlarge): libvips' SIMD resize costs a few milliseconds where
- * another decode of the file would cost a whole entropy decode again.
+ * Resamples an already decoded image of the photo to the photo's size at `scale`, with the kernels
+ * a decode uses (lanczos3 to shrink, cubic to enlarge): libvips' SIMD resize costs a few
+ * milliseconds where another decode of the file would cost a whole entropy decode again.
  */
-export async function resizeRgb(image: RgbImage, width: number, height: number): Promise<RgbImage> {
+export async function resizeScaled(image: RgbImage, header: PhotoHeader, scale: number): Promise<RgbImage> {
+  const { width, height } = scaledSize(header, scale);
   const kernel = width < image.width ? 'lanczos3' : 'cubic';
   const { data, info } = await sharp(
     Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length),

@@ -1,7 +1,8 @@
 import { alignedChip, boxChip } from './aligner';
-import { decodeScaled, PhotoReadError, readPhotoHeader, resizeRgb, type PhotoHeader } from './decode';
+import { decodeScaled, PhotoReadError, readPhotoHeader, resizeScaled, type PhotoHeader } from './decode';
 import { DETECTOR_SIZE, findFaces, type PaddedPassRule, type PassDetectors } from './detector';
 import { allocateChips, chipOffset, embedChips } from './embedder';
+import type { RgbImage } from './image';
 import { findLandmarks } from './landmarks';
 import type { DetectorPrecision, Sessions } from './models';
 import { nonMaxSuppression, type ScoredBox } from './nms';
@@ -121,15 +122,16 @@ export async function decodeForDetection(
   header: PhotoHeader,
 ): Promise<{ working: DecodedView; fitted: DecodedView }> {
   const image = await decodeScaled(file, header, workingDecodeScale(header.width, header.height));
-  const working = { image, scale: image.width / header.width };
   const fittedScale = DETECTOR_SIZE / Math.max(header.width, header.height);
-  const fitted = await resizeRgb(
-    image,
-    Math.max(1, Math.round(header.width * fittedScale)),
-    Math.max(1, Math.round(header.height * fittedScale)),
-  );
-  return { working, fitted: { image: fitted, scale: fittedScale } };
+  const fitted = await resizeScaled(image, header, fittedScale);
+  return { working: viewOf(image, header), fitted: { image: fitted, scale: fittedScale } };
 }
+
+/** A decode of the photo with its scale to the photo, measured on the width it came out at. */
+const viewOf = (image: RgbImage, header: PhotoHeader): DecodedView => ({
+  image,
+  scale: image.width / header.width,
+});
 
 /**
  * A face may span this much less than CHIP_SOURCE_FACE_PX in the working image before the photo
@@ -152,17 +154,10 @@ async function cropSource(
 ): Promise<DecodedView> {
   const wanted = chipSourceScale(boxes);
   if (wanted <= fitted.scale && fitted.scale <= 1) return fitted;
-  if (wanted > working.scale * WORKING_DETAIL_MARGIN) {
-    const image = await decodeScaled(file, header, wanted);
-    return { image, scale: image.width / header.width };
-  }
+  if (wanted > working.scale * WORKING_DETAIL_MARGIN)
+    return viewOf(await decodeScaled(file, header, wanted), header);
   if (wanted >= working.scale) return working;
-  const image = await resizeRgb(
-    working.image,
-    Math.max(1, Math.round(header.width * wanted)),
-    Math.max(1, Math.round(header.height * wanted)),
-  );
-  return { image, scale: image.width / header.width };
+  return viewOf(await resizeScaled(working.image, header, wanted), header);
 }
 
 export async function analysePhoto(
@@ -183,10 +178,9 @@ export async function analysePhoto(
 
   const header = await readPhotoHeader(file);
   const { working, fitted } = await decodeForDetection(file, header);
-  const fittedScale = fitted.scale;
   lap('decode');
 
-  let boxes = await findFaces(detectors, fitted.image, fittedScale, header.width, header.height, {
+  let boxes = await findFaces(detectors, fitted.image, fitted.scale, header.width, header.height, {
     paddedPass: options.paddedPass,
   });
   lap('detect');
