@@ -41,7 +41,11 @@ export async function passDetectors(
   choice: DetectorChoice = 'fp32',
 ): Promise<PassDetectors> {
   const { plain, padded } = typeof choice === 'string' ? { plain: choice, padded: choice } : choice;
-  return { plain: await sessions.detector(plain), padded: await sessions.detector(padded) };
+  const [plainSession, paddedSession] = await Promise.all([
+    sessions.detector(plain),
+    sessions.detector(padded),
+  ]);
+  return { plain: plainSession, padded: paddedSession };
 }
 
 export const DEFAULT_PIPELINE: PipelineOptions = {
