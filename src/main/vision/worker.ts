@@ -15,8 +15,8 @@ sharp.cache(false);
 let sessions: Promise<Sessions> | undefined;
 
 export default async function run(task: VisionTask): Promise<AnalyseResult | EmbedBoxResult> {
-  // No detector up front: the first task's pipeline options say which one (fp32 or int8) it needs,
-  // and a worker that never runs the other never holds it.
+  // No detector up front: the first task's pipeline options say which ones (fp32, int8 or both) it
+  // needs, and a worker that never runs one never holds it.
   sessions ??= loadSessions((workerData as { modelsDir: string }).modelsDir, []);
   return task.kind === 'embed-box' ? embedBoxInFile(task, await sessions) : analyseFile(task, await sessions);
 }
