@@ -1,6 +1,6 @@
 /**
- * The int8 detector (models/ssd_mobilenetv1_int8.onnx, the default's plain pass) must find the faces the
- * float32 one finds: on every fixture photo, through the pipeline's own pass rule, the same
+ * The int8 detector (models/ssd_mobilenetv1_int8.onnx, the default's plain pass) must find the
+ * faces the float32 one finds: on every fixture photo, through the pipeline's own pass rule, the same
  * number of faces, each overlapping its float32 twin closely. And ONNX Runtime must really run
  * it as int8 (QLinearConv): a QDQ graph that it failed to fuse would run as float32 plus the
  * cost of the quantize/dequantize nodes, slower than the float model.

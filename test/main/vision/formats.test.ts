@@ -23,9 +23,10 @@ import { expectSameBoxes, loadTestSessions } from './helpers';
  * default rule a gray copy can leave the plain pass unsure of a face the colour original is sure
  * of; the copy then also runs the 2× canvas pass and may keep that pass's box for the face
  * (bbt3's third face: 18 px from the plain pass's), which says nothing about the decode.
- * And they pin the float32 detector in every pass (the default runs its plain pass in int8): the int8 one turns the ±1 rounding of a
- * 16-bit PNG's conversion into box edges up to 0.504 px apart, past the 0.5 px a lossless decode
- * is held to, which again says nothing about the decode (docs/detection.md measures int8).
+ * And they pin the float32 detector in every pass (the default runs its plain pass in int8): the
+ * int8 one turns the ±1 rounding of a 16-bit PNG's conversion into box edges up to 0.504 px apart,
+ * past the 0.5 px a lossless decode is held to, which again says nothing about the decode
+ * (docs/detection.md measures int8).
  */
 const BOTH_PASSES = { ...DEFAULT_PIPELINE, paddedPass: 'always', detectorPrecision: 'fp32' } as const;
 
