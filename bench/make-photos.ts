@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { FIXTURES } from '../test/support/fixtures';
+import { FIXTURES, readManifest } from '../test/support/fixtures';
 
 export const PHOTO_WIDTH = 4000;
 export const PHOTO_HEIGHT = 3000;
@@ -20,16 +20,6 @@ export const PHOTO_HEIGHT = 3000;
 /** Bump when the way photos are made changes: a cached set of another version is remade. */
 const GENERATOR_VERSION = 2;
 const MARKER_FILE = '.complete.json';
-
-/** The shared face-photo fixtures (read only, never copied into the repo). */
-export const FIXTURES_DIR = FIXTURES;
-
-interface FixtureEntry {
-  path: string;
-  expected_face_count: number;
-  expected_face_count_min?: number;
-  expected_face_count_max?: number;
-}
 
 /** The faces a photo should hold, as counted in the fixtures' manifest. */
 export interface FaceCount {
@@ -86,12 +76,9 @@ function random(seed: number): () => number {
   };
 }
 
-function readManifest(): Map<string, FaceCount> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, 'manifest.json'), 'utf8')) as {
-    files: FixtureEntry[];
-  };
+function faceCounts(): Map<string, FaceCount> {
   return new Map(
-    manifest.files.map((file) => [
+    readManifest().map((file) => [
       file.path,
       {
         min: file.expected_face_count_min ?? file.expected_face_count,
@@ -118,7 +105,7 @@ export function expectedFacesFor(recipe: Recipe, manifest: Map<string, FaceCount
  * side (never more: a face at the edge of a group photo must stay in it) and an optional mirror.
  */
 async function fittedCell(source: string, width: number, height: number, rand: () => number, flip: boolean) {
-  const file = path.join(FIXTURES_DIR, source);
+  const file = path.join(FIXTURES, source);
   const { width: w = 0, height: h = 0 } = await sharp(file).metadata();
   const left = Math.floor(rand() * 0.04 * w);
   const top = Math.floor(rand() * 0.04 * h);
@@ -209,7 +196,7 @@ function readMarker(dir: string): Marker | null {
  * anything else in the folder is removed, since a scan indexes the whole folder.
  */
 export async function ensurePhotoSet(dir: string, count: number): Promise<PhotoSet> {
-  const manifest = readManifest();
+  const manifest = faceCounts();
   const photoAt = (i: number) => path.join(dir, photoName(i));
   const marker = readMarker(dir);
   const cached = marker?.version === GENERATOR_VERSION ? marker.count : 0;

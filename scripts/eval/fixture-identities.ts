@@ -1,27 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
 
-import { FIXTURES } from '../../test/support/fixtures';
+import { type ManifestFile } from '../../test/support/fixtures';
 
-export { FIXTURES };
-
-interface ManifestFile {
-  path: string;
-  kind: string;
-  identity?: string;
-  identities?: string[];
-  unlabeled_faces?: number;
-}
+export { FIXTURES, readManifest } from '../../test/support/fixtures';
 
 export interface PlacedFace {
   id: number;
   box: { x: number; y: number; width: number; height: number };
-}
-
-export function readManifest(): ManifestFile[] {
-  return (
-    JSON.parse(fs.readFileSync(path.join(FIXTURES, 'manifest.json'), 'utf8')) as { files: ManifestFile[] }
-  ).files;
 }
 
 const centreX = (face: PlacedFace) => face.box.x + face.box.width / 2;

@@ -16,6 +16,8 @@ export interface ManifestFile {
   kind: 'single' | 'group' | 'no_face';
   identity?: string;
   identities?: string[];
+  /** Faces in a group photo that no identity names (bbt2's man at the left edge). */
+  unlabeled_faces?: number;
   expected_face_count: number;
   expected_face_count_min?: number;
   expected_face_count_max?: number;
