@@ -14,11 +14,17 @@ export function kindred(
   spawn: Omit<SpawnSyncOptions, 'env' | 'encoding'> = {},
   runner: readonly string[] = [],
 ): SpawnSyncReturns<string> {
-  const [command, ...prefix] = [...runner, process.execPath];
+  const [command, prefix] = nodeCommand(runner);
   return spawnSync(command, [...prefix, KINDRED_BIN, ...args], {
     timeout: 120_000,
     ...spawn,
     encoding: 'utf8',
     env: { ...process.env, KINDRED_LIBRARY: '', ...env },
   });
+}
+
+/** The command and leading arguments that run node, through `runner` (a privilege drop) when given. */
+export function nodeCommand(runner: readonly string[] = []): [string, string[]] {
+  const [command, ...prefix] = [...runner, process.execPath];
+  return [command, prefix];
 }

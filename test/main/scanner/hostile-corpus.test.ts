@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PhotoSummary } from '../../../src/common/api';
-import { kindred, KINDRED_BIN } from '../../support/cli';
+import { kindred, KINDRED_BIN, nodeCommand } from '../../support/cli';
 import { fixture, tempDir } from '../../support/fixtures';
 import { LONG_NAME, writeHostileCorpus, type HostileEntry } from '../../support/hostile-corpus';
 
@@ -44,7 +44,7 @@ let photos: PhotoSummary[];
  * there: check that, as root, the capability drop works on this machine before relying on it.
  */
 function assertUnreadableStaysUnreadable(file: string): void {
-  const [command, ...prefix] = [...WITHOUT_DAC_OVERRIDE, process.execPath];
+  const [command, prefix] = nodeCommand(WITHOUT_DAC_OVERRIDE);
   const probe = spawnSync(command, [
     ...prefix,
     '-e',
@@ -185,7 +185,7 @@ describe('kindred scan of the hostile corpus', () => {
   });
 
   it('kindred watch takes hostile files that arrive later the same way, and keeps running', async () => {
-    const [command, ...prefix] = [...WITHOUT_DAC_OVERRIDE, process.execPath];
+    const [command, prefix] = nodeCommand(WITHOUT_DAC_OVERRIDE);
     const child = spawn(command, [...prefix, KINDRED_BIN, 'watch', '--workers', '1', '--library', library], {
       env: { ...process.env, KINDRED_LIBRARY: '' },
     });
