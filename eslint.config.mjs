@@ -153,6 +153,23 @@ export default defineConfig(
     files: ['bin/**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // A deferred transaction that reads before it writes fails at once, without waiting, when
+    // another process holds the write lock (src/main/db/write-transaction.ts says why).
+    name: 'kindred/write-transactions',
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/db/write-transaction.ts', 'src/main/db/migrate.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='transaction']",
+          message:
+            'Write in writeTransaction(db, work) from src/main/db/write-transaction.ts, which takes the lock first.',
+        },
+      ],
+    },
+  },
   ...boundaries,
   ...svelte.configs.prettier,
   prettier,

@@ -5,6 +5,7 @@ import type { PeopleRepository } from '../repositories/people';
 import { intersectionOverUnion } from '../vision/nms';
 import type { AnalysisPool } from '../vision/pool';
 import type { DecisionsFile, FaceRef } from './format';
+import { writeTransaction } from '../db/write-transaction';
 
 /** A face of the file is a face of this library when their boxes in the same photo overlap this much. */
 export const MATCH_IOU = 0.5;
@@ -111,7 +112,7 @@ export async function importDecisions(deps: ImportDependencies, file: DecisionsF
     }
   }
 
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const now = deps.clock.now().toISOString();
     const byKey = new Map(file.people.map((person) => [person.key, person]));
     const resolved = new Map<string, number>();
@@ -252,6 +253,6 @@ export async function importDecisions(deps: ImportDependencies, file: DecisionsF
       }
     }
     people.deleteAbandoned();
-  })();
+  });
   return report;
 }

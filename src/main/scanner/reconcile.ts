@@ -4,6 +4,7 @@ import type { LibraryDatabase } from '../db/open';
 import type { HashedPhoto, KnownFile, PhotosRepository } from '../repositories/photos';
 import { hashFile } from './hash-file';
 import { isLoopAlias, isPhotoPath, walkPhotos, type WalkedFile, type WalkProblem } from './walk';
+import { writeTransaction } from '../db/write-transaction';
 
 export interface ReconcileDependencies {
   db: LibraryDatabase;
@@ -164,7 +165,7 @@ export async function reconcileFolder(
     else toRequeue.push({ row, file });
   }
 
-  deps.db.transaction(() => {
+  writeTransaction(deps.db, () => {
     for (const { replaces } of relocations) if (replaces) photos.delete(replaces.id);
     // Two steps, so that photos swapping paths never collide on the unique path.
     for (const { row } of relocations)
@@ -183,7 +184,7 @@ export async function reconcileFolder(
         path: file.path,
       });
     }
-  })();
+  });
   result.missing = [...missing.values()].map(({ id, path: filePath }) => ({ id, path: filePath }));
   return result;
 }
@@ -213,7 +214,7 @@ export function removeIfGone(
     if (found === undefined) seen.set(file, (found = fs.existsSync(file)));
     return found;
   };
-  deps.db.transaction(() => {
+  writeTransaction(deps.db, () => {
     for (const candidate of candidates) {
       const row = photos.knownAt(candidate.path);
       if (!row || row.id !== candidate.id || exists(candidate.path)) continue;
@@ -232,7 +233,7 @@ export function removeIfGone(
         result.removed.push(candidate);
       }
     }
-  })();
+  });
   return result;
 }
 

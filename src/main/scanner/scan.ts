@@ -11,6 +11,7 @@ import type { AnalyseResult } from '../vision/task';
 import { isFolderOnline } from './folder-state';
 import { isInside, reconcileFolder, removeIfGone } from './reconcile';
 import type { WalkProblem } from './walk';
+import { writeTransaction } from '../db/write-transaction';
 
 export interface ScanProgress {
   done: number;
@@ -183,7 +184,7 @@ export function registerFolder(
   const existing = deps.folders.all();
   const parent = existing.find((folder) => isInside(folderPath, folder.path));
   if (parent) return parent;
-  return deps.db.transaction(() => {
+  return writeTransaction(deps.db, () => {
     const folder = deps.folders.ensure(folderPath, now);
     for (const child of existing.filter(
       (other) => other.id !== folder.id && isInside(other.path, folderPath),
@@ -191,7 +192,7 @@ export function registerFolder(
       deps.folders.absorb(child.id, folder.id);
     }
     return folder;
-  })();
+  });
 }
 
 /** The single writer: gathers results and stores each batch in one transaction. */
@@ -235,7 +236,7 @@ class BatchWriter {
     this.pending = [];
     const started = performance.now();
     const now = this.deps.clock.now().toISOString();
-    this.deps.db.transaction(() => {
+    writeTransaction(this.deps.db, () => {
       for (const {
         photo: { id: photoId },
         result,
@@ -263,7 +264,7 @@ class BatchWriter {
           this.deps.faces.replaceForPhoto(photoId, [], now);
         }
       }
-    })();
+    });
     for (const { result } of batch) {
       if (result.ok) {
         this.summary.indexed++;

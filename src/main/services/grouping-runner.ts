@@ -13,6 +13,7 @@ import { createVectorIndex, type VectorIndex } from '../people/vector-index';
 import type { FacesRepository } from '../repositories/faces';
 import { euclideanDistance } from '../vision/embedder';
 import type { PeopleRepository } from '../repositories/people';
+import { writeTransaction } from '../db/write-transaction';
 
 /** From this many queued faces on, their neighbours are searched as one batch. */
 const BATCH_SEARCH_MIN_FACES = 64;
@@ -184,7 +185,7 @@ export function runGrouping(
 ): GroupingSummary {
   const started = performance.now();
   const { db, faces, people } = deps;
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const now = deps.clock.now().toISOString();
     let previousPerson = new Map<number, number>();
     let queue: number[];
@@ -264,7 +265,7 @@ export function runGrouping(
       suggestions: result.suggestions.size,
       elapsedMs: performance.now() - started,
     };
-  })();
+  });
 }
 
 /** The unnamed person most of a new group's faces belonged to before, if more than half did. */

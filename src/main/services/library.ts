@@ -39,6 +39,7 @@ import type { VectorIndex } from '../people/vector-index';
 import { FaceIndex } from './face-index';
 import type { GroupingSummary } from './grouping-runner';
 import { PeopleService, type ChangeReport } from './people';
+import { writeTransaction } from '../db/write-transaction';
 
 export interface LibraryServiceDependencies {
   db: LibraryDatabase;
@@ -142,10 +143,10 @@ export class LibraryService implements Pick<LibraryApi, 'listPhotos' | 'listFace
       .prepare(`SELECT COUNT(*) FROM faces WHERE photo_id IN (SELECT id FROM photos WHERE folder_id = ?)`)
       .pluck()
       .get(folderId) as number;
-    this.deps.db.transaction(() => {
+    writeTransaction(this.deps.db, () => {
       this.deps.folders.remove(folderId);
       this.deps.people.deleteAbandoned();
-    })();
+    });
     return { photos, faces };
   }
 
@@ -247,11 +248,11 @@ export class LibraryService implements Pick<LibraryApi, 'listPhotos' | 'listFace
     }
     if (!result.ok) throw new UserInputError(`Cannot add a face to ${photo.path}: ${result.error}`);
     const now = this.deps.clock.now().toISOString();
-    const faceId = this.deps.db.transaction(() => {
+    const faceId = writeTransaction(this.deps.db, () => {
       const id = this.deps.faces.insertManual(photo.id, result.face, now);
       if (person) this.deps.faces.decide(id, person.id, now);
       return id;
-    })();
+    });
     if (!person) this.people.group('new');
     const assigned = this.deps.faces.get(faceId)!;
     const owner = assigned.personId === null ? undefined : this.deps.people.get(assigned.personId);

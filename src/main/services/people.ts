@@ -7,6 +7,7 @@ import type { PhotosRepository } from '../repositories/photos';
 import { UserInputError } from './errors';
 import type { VectorIndex } from '../people/vector-index';
 import { runGrouping, type GroupingSummary } from './grouping-runner';
+import { writeTransaction } from '../db/write-transaction';
 
 export interface PeopleServiceDependencies {
   db: LibraryDatabase;
@@ -36,10 +37,6 @@ export class PeopleService {
 
   private now(): string {
     return this.deps.clock.now().toISOString();
-  }
-
-  private transaction<T>(work: () => T): T {
-    return this.deps.db.transaction(work)();
   }
 
   /** A person by id or by exact current name. */
@@ -83,7 +80,7 @@ export class PeopleService {
       }
       return this.merge([String(person.id)], String(holder.id));
     }
-    return this.transaction(() => {
+    return writeTransaction(this.deps.db, () => {
       this.deps.people.setName(person.id, name);
       const confirmed = this.deps.faces.pinPerson(person.id, this.now());
       const verb = person.name ? `Renamed ${describe(person)} to` : `Named person #${person.id}`;
@@ -97,7 +94,7 @@ export class PeopleService {
     if (sources.some((source) => source.id === target.id)) {
       throw new UserInputError(`Cannot merge ${describe(target)} into itself.`);
     }
-    return this.transaction(() => {
+    return writeTransaction(this.deps.db, () => {
       const now = this.now();
       let moved = 0;
       for (const source of sources) {
@@ -128,7 +125,7 @@ export class PeopleService {
   /** `--to` an existing person (id or name), or a new person with that name. */
   move(faceReferences: readonly string[], toReference: string): ChangeReport {
     const faces = faceReferences.map((reference) => this.resolveFace(reference));
-    return this.transaction(() => {
+    return writeTransaction(this.deps.db, () => {
       let target: PersonRow;
       let created = false;
       try {
@@ -156,7 +153,7 @@ export class PeopleService {
   /** The face belongs to nobody the user knows; grouping leaves it alone. */
   unassign(faceReferences: readonly string[]): ChangeReport {
     const faces = faceReferences.map((reference) => this.resolveFace(reference));
-    return this.transaction(() => {
+    return writeTransaction(this.deps.db, () => {
       for (const face of faces) {
         this.deps.faces.decide(face.id, null, this.now());
         this.clearCoverIfMoved(face, null);
@@ -174,7 +171,7 @@ export class PeopleService {
   reject(faceReferences: readonly string[], fromReference?: string): ChangeReport {
     const faces = faceReferences.map((reference) => this.resolveFace(reference));
     const explicit = fromReference === undefined ? undefined : this.resolvePerson(fromReference);
-    return this.transaction(() => {
+    return writeTransaction(this.deps.db, () => {
       const lines: string[] = [];
       for (const face of faces) {
         const suggested = this.deps.db
@@ -202,7 +199,7 @@ export class PeopleService {
 
   setHidden(reference: string, hidden: boolean): ChangeReport {
     const person = this.resolvePerson(reference);
-    return this.transaction(() => {
+    return writeTransaction(this.deps.db, () => {
       this.deps.people.setHidden(person.id, hidden);
       this.deps.faces.pinPerson(person.id, this.now());
       return { message: `${hidden ? 'Hid' : 'Unhid'} ${describe(person)}.` };
@@ -217,7 +214,7 @@ export class PeopleService {
         `Face ${face.id} is not one of ${describe(person)}'s faces. Move it there first: kindred move ${face.id} --to ${person.id}`,
       );
     }
-    return this.transaction(() => {
+    return writeTransaction(this.deps.db, () => {
       this.deps.people.setCover(person.id, face.id);
       this.deps.faces.pinPerson(person.id, this.now());
       return { message: `Face ${face.id} is now the cover of ${describe(person)}.` };
@@ -228,7 +225,7 @@ export class PeopleService {
     if (!isCalendarDate(date))
       throw new UserInputError(`"${date}" is not a date: use YYYY-MM-DD, for example 1987-05-14.`);
     const person = this.resolvePerson(reference);
-    return this.transaction(() => {
+    return writeTransaction(this.deps.db, () => {
       this.deps.people.setBirthDate(person.id, date);
       // Faces grouping gave this person from photos taken before they were born were wrong.
       const released = this.deps.db
@@ -247,7 +244,7 @@ export class PeopleService {
 
   deleteFace(faceReference: string): ChangeReport {
     const face = this.resolveFace(faceReference);
-    return this.transaction(() => {
+    return writeTransaction(this.deps.db, () => {
       this.deps.faces.deleteAsNotAFace(face.id, this.now());
       return { message: `Deleted face ${face.id}; it will not come back when its photo is scanned again.` };
     });
@@ -260,7 +257,7 @@ export class PeopleService {
 
   confirm(faceReferences: readonly string[]): ChangeReport {
     const faces = faceReferences.map((reference) => this.resolveFace(reference));
-    return this.transaction(() => {
+    return writeTransaction(this.deps.db, () => {
       const lines = faces.map((face) => {
         const suggestion = this.deps.faces.suggestions().find((s) => s.faceId === face.id);
         const personId = suggestion?.personId ?? face.personId;
@@ -278,7 +275,7 @@ export class PeopleService {
 
   confirmAllOf(reference: string): ChangeReport {
     const person = this.resolvePerson(reference);
-    return this.transaction(() => {
+    return writeTransaction(this.deps.db, () => {
       const suggestions = this.deps.faces.suggestions(person.id);
       for (const suggestion of suggestions) this.deps.faces.decide(suggestion.faceId, person.id, this.now());
       const pinned = this.deps.faces.pinPerson(person.id, this.now());

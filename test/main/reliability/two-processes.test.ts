@@ -170,6 +170,33 @@ describe('short writes beside an indexer', () => {
     );
   });
 
+  it('commands that read before they write wait for another writer instead of failing "busy" at once', async () => {
+    // A transaction that reads first and then asks for the write lock while another process
+    // holds it gets SQLITE_BUSY straight away (SQLite will not wait while holding a snapshot
+    // that the other writer may make stale). The chaos run met this as "kindred cluster: library
+    // busy" beside kindred watch. Each command here reads before it writes; the other writer lets
+    // go after 2 s, well inside the 5 s busy timeout, so each must wait and succeed.
+    const people = JSON.parse(kindred(['people', '--json', ...at()]).stdout) as PersonSummary[];
+    const commands = [
+      ['cluster', '--full'],
+      ['cluster'],
+      ['name', String(people[0].id), 'Patient'],
+    ];
+    for (const command of commands) {
+      const holder = new Database(path.join(library, 'library.db'));
+      holder.exec('BEGIN IMMEDIATE');
+      const running = startKindred([...command, ...at()]);
+      children.push(running);
+      // Released when the command ends (it failed: the test fails below) or after 2 s.
+      await Promise.race([running.exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      holder.exec('COMMIT');
+      holder.close();
+      const { code } = await running.exited;
+      expect(code, `kindred ${command.join(' ')}: ${running.stderr()}`).toBe(0);
+      noStack(running.stderr());
+    }
+  });
+
   it('a write that waits past the busy timeout is a clear "library busy" error, exit 75, and changes nothing', () => {
     const holder = new Database(path.join(library, 'library.db'));
     holder.exec('BEGIN IMMEDIATE');
