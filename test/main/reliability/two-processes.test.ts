@@ -177,11 +177,7 @@ describe('short writes beside an indexer', () => {
     // busy" beside kindred watch. Each command here reads before it writes; the other writer lets
     // go after 2 s, well inside the 5 s busy timeout, so each must wait and succeed.
     const people = JSON.parse(kindred(['people', '--json', ...at()]).stdout) as PersonSummary[];
-    const commands = [
-      ['cluster', '--full'],
-      ['cluster'],
-      ['name', String(people[0].id), 'Patient'],
-    ];
+    const commands = [['cluster', '--full'], ['cluster'], ['name', String(people[0].id), 'Patient']];
     for (const command of commands) {
       const holder = new Database(path.join(library, 'library.db'));
       holder.exec('BEGIN IMMEDIATE');
