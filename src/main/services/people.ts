@@ -8,6 +8,7 @@ import { UserInputError } from './errors';
 import type { VectorIndex } from '../people/vector-index';
 import { runGrouping, type GroupingSummary } from './grouping-runner';
 import { writeTransaction } from '../db/write-transaction';
+import { suggestFreeFacesNear } from './free-face-suggestions';
 
 export interface PeopleServiceDependencies {
   db: LibraryDatabase;
@@ -67,6 +68,31 @@ export class PeopleService {
     return this.deps.withFaceIndex((index) => runGrouping(this.deps, mode, index));
   }
 
+  /**
+   * After a decision gives a named person faces (naming them, a merge, a move, a confirmation):
+   * the free faces near those faces are offered to them for review. Returns the words for the
+   * report. The decision is already saved; a failure here only costs the offer, and says so.
+   */
+  private offerFreeFaces(personId: number, aroundFaceIds: readonly number[]): string {
+    const person = this.deps.people.get(personId);
+    if (!person?.name || aroundFaceIds.length === 0) return '';
+    try {
+      const offered = this.deps.withFaceIndex((index) =>
+        suggestFreeFacesNear(this.deps, index, person.id, aroundFaceIds),
+      );
+      if (offered === 0) return '';
+      return offered === 1
+        ? ` 1 more face that may be them waits for review.`
+        : ` ${offered} more faces that may be them wait for review.`;
+    } catch (error) {
+      return ` (Faces that may be them could not be looked for: ${error instanceof Error ? error.message : String(error)})`;
+    }
+  }
+
+  private faceIdsOf(personId: number): number[] {
+    return this.deps.db.prepare(`SELECT id FROM faces WHERE person_id = ?`).pluck().all(personId) as number[];
+  }
+
   name(reference: string, rawName: string, options: { merge?: boolean } = {}): ChangeReport {
     const name = validName(rawName);
     const person = this.resolvePerson(reference);
@@ -80,12 +106,15 @@ export class PeopleService {
       }
       return this.merge([String(person.id)], String(holder.id));
     }
-    return writeTransaction(this.deps.db, () => {
+    const report = writeTransaction(this.deps.db, () => {
       this.deps.people.setName(person.id, name);
       const confirmed = this.deps.faces.pinPerson(person.id, this.now());
       const verb = person.name ? `Renamed ${describe(person)} to` : `Named person #${person.id}`;
       return { message: `${verb} "${name}"; ${confirmed} more of their faces confirmed.` };
     });
+    // A renamed person was offered their faces when they were first named.
+    if (person.name) return report;
+    return { message: report.message + this.offerFreeFaces(person.id, this.faceIdsOf(person.id)) };
   }
 
   merge(references: readonly string[], intoReference: string): ChangeReport {
@@ -94,7 +123,7 @@ export class PeopleService {
     if (sources.some((source) => source.id === target.id)) {
       throw new UserInputError(`Cannot merge ${describe(target)} into itself.`);
     }
-    return writeTransaction(this.deps.db, () => {
+    const report = writeTransaction(this.deps.db, () => {
       const now = this.now();
       let moved = 0;
       for (const source of sources) {
@@ -120,12 +149,13 @@ export class PeopleService {
         message: `Merged ${sources.map(describe).join(', ')} into ${describe(target)} (${moved} faces moved).`,
       };
     });
+    return { message: report.message + this.offerFreeFaces(target.id, this.faceIdsOf(target.id)) };
   }
 
   /** `--to` an existing person (id or name), or a new person with that name. */
   move(faceReferences: readonly string[], toReference: string): ChangeReport {
     const faces = faceReferences.map((reference) => this.resolveFace(reference));
-    return writeTransaction(this.deps.db, () => {
+    const { report, targetId } = writeTransaction(this.deps.db, () => {
       let target: PersonRow;
       let created = false;
       try {
@@ -144,10 +174,15 @@ export class PeopleService {
         this.clearCoverIfMoved(face, target.id);
       }
       const ids = faces.map((face) => face.id).join(', ');
-      return {
-        message: `Moved face${faces.length > 1 ? 's' : ''} ${ids} to ${created ? 'new person ' : ''}${describe(target)}.`,
-      };
+      const message = `Moved face${faces.length > 1 ? 's' : ''} ${ids} to ${created ? 'new person ' : ''}${describe(target)}.`;
+      return { report: { message }, targetId: target.id };
     });
+    // A person made by the move has only these faces; either way, look around the moved ones.
+    const offer = this.offerFreeFaces(
+      targetId,
+      faces.map((face) => face.id),
+    );
+    return { message: report.message + offer };
   }
 
   /** The face belongs to nobody the user knows; grouping leaves it alone. */
@@ -257,7 +292,8 @@ export class PeopleService {
 
   confirm(faceReferences: readonly string[]): ChangeReport {
     const faces = faceReferences.map((reference) => this.resolveFace(reference));
-    return writeTransaction(this.deps.db, () => {
+    const confirmedTo = new Map<number, number[]>();
+    const report = writeTransaction(this.deps.db, () => {
       const lines = faces.map((face) => {
         const suggestion = this.deps.faces.suggestions().find((s) => s.faceId === face.id);
         const personId = suggestion?.personId ?? face.personId;
@@ -267,22 +303,26 @@ export class PeopleService {
           );
         }
         this.deps.faces.decide(face.id, personId, this.now());
+        if (suggestion) confirmedTo.set(personId, [...(confirmedTo.get(personId) ?? []), face.id]);
         return `Confirmed face ${face.id} as ${describe(this.deps.people.get(personId)!)}.`;
       });
       return { message: lines.join('\n') };
     });
+    // A confirmed suggestion is a new face of theirs, with neighbours of its own.
+    const offers = [...confirmedTo].map(([personId, faceIds]) => this.offerFreeFaces(personId, faceIds));
+    return { message: report.message + offers.join('') };
   }
 
   confirmAllOf(reference: string): ChangeReport {
     const person = this.resolvePerson(reference);
-    return writeTransaction(this.deps.db, () => {
+    const { report, confirmed } = writeTransaction(this.deps.db, () => {
       const suggestions = this.deps.faces.suggestions(person.id);
       for (const suggestion of suggestions) this.deps.faces.decide(suggestion.faceId, person.id, this.now());
       const pinned = this.deps.faces.pinPerson(person.id, this.now());
-      return {
-        message: `Confirmed ${suggestions.length} suggested and ${pinned} grouped faces as ${describe(person)}.`,
-      };
+      const message = `Confirmed ${suggestions.length} suggested and ${pinned} grouped faces as ${describe(person)}.`;
+      return { report: { message }, confirmed: suggestions.map((suggestion) => suggestion.faceId) };
     });
+    return { message: report.message + this.offerFreeFaces(person.id, confirmed) };
   }
 
   /** Ids of the people named on the command line (for photo and face filters). */
