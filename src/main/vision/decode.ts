@@ -162,12 +162,20 @@ async function withCause<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The upright photo's size at `scale`, at least 1×1: what decodeScaled and resizeScaled make. */
+/**
+ * A side of `length` px at `scale`, at least 1. Shrinking rounds down, so that a photo asked for at
+ * 1/3 is shrunk by at least 3 and sharp decodes it at 1/2 (pipeline.ts, CHEAP_DECODE_SCALES): a
+ * side rounded up would shrink by a hair under 3, and sharp would decode it in full.
+ */
+export function scaledLength(length: number, scale: number): number {
+  const exact = length * scale;
+  // The epsilon: 3000 × (1/3) is 999.9999999999999 in floating point.
+  return Math.max(1, scale < 1 ? Math.floor(exact + 1e-9) : Math.round(exact));
+}
+
+/** The upright photo's size at `scale`: what decodeScaled and resizeScaled make. */
 function scaledSize(header: PhotoHeader, scale: number): { width: number; height: number } {
-  return {
-    width: Math.max(1, Math.round(header.width * scale)),
-    height: Math.max(1, Math.round(header.height * scale)),
-  };
+  return { width: scaledLength(header.width, scale), height: scaledLength(header.height, scale) };
 }
 
 /**

@@ -1,5 +1,12 @@
 import { alignedChip, boxChip } from './aligner';
-import { decodeScaled, PhotoReadError, readPhotoHeader, resizeScaled, type PhotoHeader } from './decode';
+import {
+  decodeScaled,
+  PhotoReadError,
+  readPhotoHeader,
+  resizeScaled,
+  scaledLength,
+  type PhotoHeader,
+} from './decode';
 import { DETECTOR_SIZE, findFaces, type PaddedPassRule, type PassDetectors } from './detector';
 import { allocateChips, chipOffset, embedChips } from './embedder';
 import type { RgbImage } from './image';
@@ -87,9 +94,9 @@ const CHIP_SOURCE_FACE_PX = 160;
 
 /**
  * The scale to decode at for landmarks and chips: full detail for small faces, less for big ones.
- * Exact rather than snapped to libjpeg's 1/2, 1/4 or 1/8: sharp then shrinks on load to the next
- * of those and resizes the rest of the way, which costs about the same to decode, while a larger
- * source makes the crops' supersampling slower. Measured on 20 of bench:ingest's 12-MP photos
+ * Exact rather than snapped to libjpeg's 1/2, 1/4 or 1/8: sharp shrinks on load as far as it can
+ * (CHEAP_DECODE_SCALES) and resizes the rest of the way, which costs about the same to decode,
+ * while a larger source makes the crops' supersampling slower. Measured on 20 of bench:ingest's 12-MP photos
  * (ms a photo, snapped → exact): decode 226 → 225, landmarks 81 → 48, align 69 → 38.
  */
 export function chipSourceScale(faces: readonly ScoredBox[]): number {
@@ -98,21 +105,32 @@ export function chipSourceScale(faces: readonly ScoredBox[]): number {
 }
 
 /**
- * The working decode keeps the photo's long side at least this long: more than the detector's 512
- * image needs, and as small as libjpeg's scaling allows, since decoding a 12-MP JPEG at 1/4 costs
- * little more than its entropy decoding (~58 against ~50 ms at 1/8), at 1/2 nearly as much as in
- * full (~90–105 against ~95–107; docs/benchmarks.md).
+ * The scales at which sharp decodes a JPEG most cheaply for the detail they give. libjpeg decodes
+ * at 1/2, 1/4 or 1/8 of the size (DCT scaling) for little more than the entropy decoding every
+ * decode pays, but sharp shrinks on load by a factor only when the image is to shrink by more than
+ * the next whole number (it halves the factor when the shrink's whole part equals it): asked for
+ * 1/2 or 1/4 of a 12-MP photo, it decodes it in full or at 1/2 and resizes. So each level gives
+ * its most detail at 1/3 (decoded at 1/2), 1/5 (at 1/4) and 1/9 (at 1/8). Measured on 20 of
+ * bench:ingest's 4000×3000 JPEGs, one thread, ms a photo: in full 86; to 2000 px 94; to 1333 px
+ * 60; to 1000 px 57; to 800 px 50; to 444 px 40 (docs/benchmarks.md).
  */
-const WORKING_MIN_SIDE = 800;
+export const CHEAP_DECODE_SCALES = [1 / 9, 1 / 5, 1 / 3] as const;
 
 /**
- * The scale of the one decode every photo gets: the smallest of libjpeg's 1, 1/2, 1/4, 1/8 that
- * keeps the long side at least WORKING_MIN_SIDE px (1/4 for a 12-MP photo, 1 up to 1,599 px).
+ * The working decode keeps the photo's long side at least this long: about twice what the
+ * detector's 512 image needs, so that it also serves the crops of faces from ~360 px in a 12-MP
+ * photo (at 1/3), for 3 ms more than a 1000-px decode cost before.
+ */
+const WORKING_MIN_SIDE = 1000;
+
+/**
+ * The scale of the one decode every photo gets: the smallest of CHEAP_DECODE_SCALES that keeps
+ * the long side at least WORKING_MIN_SIDE px (1/3 for a 12-MP photo, 1/5 for 24 to 48 MP), or the
+ * whole photo below 3,000 px.
  */
 export function workingDecodeScale(width: number, height: number): number {
-  let scale = 1;
-  while (scale > 1 / 8 && (Math.max(width, height) * scale) / 2 >= WORKING_MIN_SIDE) scale /= 2;
-  return scale;
+  const long = Math.max(width, height);
+  return CHEAP_DECODE_SCALES.find((scale) => scaledLength(long, scale) >= WORKING_MIN_SIDE) ?? 1;
 }
 
 /**
@@ -140,7 +158,7 @@ const viewOf = (image: RgbImage, header: PhotoHeader): DecodedView => ({
 /**
  * A face may span this much less than CHIP_SOURCE_FACE_PX in the working image before the photo
  * is decoded again in more detail: ~120 px still gives the chip (whose face spans ~100 px) every
- * pixel it samples. In a 12-MP photo (working image at 1/4), faces from ~480 px wide.
+ * pixel it samples. In a 12-MP photo (working image at 1/3), faces from ~360 px wide.
  */
 const WORKING_DETAIL_MARGIN = 4 / 3;
 

@@ -41,28 +41,30 @@ async function compareWithOriginal(fixturePath: string, width: number) {
 describe('workingDecodeScale', () => {
   it.each([
     [400, 300, 1],
-    [1599, 1200, 1],
-    [1600, 1200, 0.5],
-    [3000, 2000, 0.5],
-    [3200, 2400, 0.25],
-    [4000, 3000, 0.25],
-    [3000, 4000, 0.25],
-    [6000, 4000, 0.25],
-    [8000, 6000, 0.125],
-    [60000, 4000, 0.125],
+    [2999, 2000, 1],
+    [3000, 2000, 1 / 3],
+    [4000, 3000, 1 / 3],
+    [3000, 4000, 1 / 3],
+    [4999, 3000, 1 / 3],
+    [5000, 4000, 1 / 5],
+    [8000, 6000, 1 / 5],
+    [9000, 6000, 1 / 9],
+    [60000, 4000, 1 / 9],
   ])('%i×%i px decodes at %f', (width, height, scale) => {
     expect(workingDecodeScale(width, height)).toBe(scale);
   });
 });
 
 describe('a camera-sized photo (12–14 MP)', () => {
-  it('whose faces are large enough is decoded once, at a quarter size, and gives the original faces', async () => {
+  it('whose faces are large enough is decoded once, at a third of its size, and gives the original faces', async () => {
     // bbt4's faces are 79–92 px wide in 710: over 500 px at 4,600, over 120 px in the working image.
     const { original, large, factor, pairs } = await compareWithOriginal('groups/bbt4.jpg', 4600);
     expect(large.faces).toHaveLength(original.faces.length);
-    // The detector's image and the working image; the crop source is shrunk from the latter.
-    expect(large.views.filter((view) => view.scale === 0.25)).toHaveLength(1);
-    expect(cropSourceScale(large)).toBe(0.25);
+    // The detector's image and the working image (1,533 px wide); the crop source is no finer.
+    const working = large.views.filter((view) => Math.abs(view.scale - 1 / 3) < 0.001);
+    expect(working).toHaveLength(1);
+    expect(working[0].image.width).toBe(1533);
+    expect(cropSourceScale(large)).toBeLessThan(1 / 3 + 0.001);
     for (const { face, twin } of pairs) {
       expect(Math.abs(face.box.x / factor - twin.box.x)).toBeLessThan(twin.box.width * 0.1);
       expect(Math.abs(face.box.width / factor - twin.box.width)).toBeLessThan(twin.box.width * 0.1);
@@ -74,10 +76,10 @@ describe('a camera-sized photo (12–14 MP)', () => {
     const { original, large, pairs } = await compareWithOriginal('groups/bbt1.jpg', 3200);
     expect(large.faces).toHaveLength(original.faces.length);
     const smallest = Math.min(...large.faces.map((face) => Math.min(face.box.width, face.box.height)));
-    // In the working image (a quarter size) the smallest face spans under 120 px: the crops come
-    // from a finer decode.
-    expect(large.views.some((view) => view.scale === 0.25)).toBe(true);
-    expect(smallest * 0.25).toBeLessThan(120);
+    // In the working image (a third of the size) the smallest face spans under 120 px: the crops
+    // come from a finer decode.
+    expect(large.views.some((view) => Math.abs(view.scale - 1 / 3) < 0.001)).toBe(true);
+    expect(smallest / 3).toBeLessThan(120);
     expect(smallest * cropSourceScale(large)).toBeGreaterThanOrEqual(159);
     for (const { face, twin } of pairs)
       expect(euclideanDistance(face.embedding, twin.embedding)).toBeLessThan(0.25);
