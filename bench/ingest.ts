@@ -48,7 +48,7 @@ const PHOTOS_DIR = path.join(CACHE_DIR, 'photos-12mp');
 /**
  * What the reference does: one SSD pass of the same float32 detector, one descriptor per face
  * (its chip is dlib-aligned too). The row compares engines doing the same work, so it keeps the
- * model face-api runs (the default pipeline runs its plain pass on the int8 detector).
+ * model face-api runs (the default pipeline runs its plain pass and 2× canvas on the int8 detector).
  */
 const LIKE_FOR_LIKE: PipelineOptions = {
   paddedPass: 'never',
@@ -61,7 +61,7 @@ const PIPELINES: Record<Exclude<RunKind, 'faceapi'>, PipelineOptions> = {
   'kindred-like': LIKE_FOR_LIKE,
   'kindred-default': DEFAULT_PIPELINE,
   // The default pipeline with one detector precision in every pass (docs/detection.md): what the
-  // int8 plain pass gains over the float32 model, and what int8 in every pass would add.
+  // int8 first passes gain over the float32 model, and what int8 in every pass would add.
   'kindred-default-fp32': { ...DEFAULT_PIPELINE, detectorPrecision: 'fp32' },
   'kindred-default-int8': { ...DEFAULT_PIPELINE, detectorPrecision: 'int8' },
 };

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
         }
       }
       const pipelines = {
-        'analyseFile: the whole default pipeline (int8 plain pass, fp32 padded passes), with previews':
+        'analyseFile: the whole default pipeline (int8 first passes, fp32 frame-filling passes), with previews':
           DEFAULT_PIPELINE,
         'analyseFile: the same, fp32 in every pass, with previews': {
           ...DEFAULT_PIPELINE,

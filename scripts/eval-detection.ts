@@ -3,7 +3,7 @@
  * against the manifest's face counts (recall = faces found up to the expected count / expected;
  * extra = faces found beyond the expected maximum, i.e. false faces). Prints one row per setting:
  * face-api's single pass on the float32 detector, then the pass rules with the default detectors
- * (int8 plain pass, float32 padded passes), then the default rule with one precision in every pass.
+ * (int8 plain pass and 2× canvas, float32 frame-filling passes), then the default rule with one precision in every pass.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -4,7 +4,7 @@
  * library, then prints pairwise precision and recall of the automatic people against the
  * manifest's identities, and verification accuracy over all pairs of the 40 crops.
  *
- *   npm run eval:people -- [--detector default|fp32|int8]   (default: the default pipeline, int8 plain pass and fp32 padded passes)
+ *   npm run eval:people -- [--detector default|fp32|int8]   (default: the default pipeline, int8 first passes and fp32 frame-filling passes)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { detector: { type: 'string', default: 'default' } } });
   const { detector } = values;
   if (detector !== 'int8' && detector !== 'fp32' && detector !== 'default')
-    throw new Error('--detector is default (int8 plain pass, fp32 padded passes), int8 or fp32');
+    throw new Error('--detector is default (int8 first passes, fp32 frame-filling passes), int8 or fp32');
   const pipeline: PipelineOptions =
     detector === 'default' ? DEFAULT_PIPELINE : { ...DEFAULT_PIPELINE, detectorPrecision: detector };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-eval-'));

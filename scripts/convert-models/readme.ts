@@ -29,8 +29,8 @@ const APPROXIMATIONS: Record<string, string> = {
   'ssd_mobilenetv1_int8.onnx':
     'not held to face-api (an 8-bit approximation of `ssd_mobilenetv1.onnx`); ' +
     '`test/models/int8-detector.test.ts` requires it to find the same faces as the float model on the fixtures. ' +
-    'The default pipeline runs its plain detector pass on it, the padded passes on `ssd_mobilenetv1.onnx` ' +
-    '(docs/detection.md)',
+    'The default pipeline runs its plain pass and 2× canvas on it, the frame-filling 2.5× and 3× canvases ' +
+    'on `ssd_mobilenetv1.onnx` (docs/detection.md)',
 };
 
 const TOLERANCE = '1e-4';

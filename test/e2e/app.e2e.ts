@@ -276,12 +276,11 @@ describe('kindred serve in Chromium', () => {
 
   it('confirms a review suggestion with the keyboard', async () => {
     // A new photo with a face Kindred is unsure of: the partly hidden man at bbt2's left edge (47 px,
-    // unlabeled in the fixtures) lies 0.517 from a named person's nearest face (0.543 from the three
-    // nearest on average), past the 0.5 that joins a person and inside the 0.6 that suggests one,
-    // with either detector (his box comes from the float32 padded pass). Its mirror image has the
-    // same descriptor (the stored one averages the chip's and its mirror's), and a face scanned
-    // after the people were named is suggested for review. (The margin to 0.5 is thin: a change to
-    // the engine that moves this face may need another photo here.)
+    // unlabeled in the fixtures) lies 0.52–0.53 from a named person's nearest face, past the 0.5
+    // that joins a person and inside the 0.6 that suggests one (his box comes from the 2× canvas).
+    // Its mirror image has the same descriptor (the stored one averages the chip's and its
+    // mirror's), and a face scanned after the people were named is suggested for review. (The
+    // margin to 0.5 is thin: a change to the engine that moves this face may need another photo here.)
     const folder = path.join(temp.dir, 'review-photos');
     fs.mkdirSync(folder);
     await sharp(fixture('groups/bbt2.jpg'))

@@ -65,9 +65,16 @@ describe('the int8 SSD detector', () => {
       const scale = DETECTOR_SIZE / Math.max(header.width, header.height);
       const fitted = await decodeScaled(bytes, header, scale);
       const detect = (session: ort.InferenceSession) =>
-        findFaces({ plain: session, padded: session }, fitted, scale, header.width, header.height, {
-          paddedPass: 'when-unsure',
-        });
+        findFaces(
+          { firstPasses: session, frameFilling: session },
+          fitted,
+          scale,
+          header.width,
+          header.height,
+          {
+            paddedPass: 'when-unsure',
+          },
+        );
       const [expected, actual] = [await detect(fp32), await detect(int8)];
       expect(actual.length, file).toBe(expected.length);
       for (const face of expected) {

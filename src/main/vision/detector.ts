@@ -31,12 +31,13 @@ export interface DetectorPass {
 export type PaddedPassRule = 'always' | 'when-unsure' | 'never';
 
 /**
- * The detector that runs the plain pass and the one that runs the padded (canvas) passes: they
- * may differ in precision (pipeline.ts, DetectorChoice).
+ * The detector that runs the first passes (the plain pass and the 2× canvas) and the one that
+ * runs the frame-filling passes (2.5× and 3× canvases): they may differ in precision
+ * (pipeline.ts, DetectorChoice).
  */
 export interface PassDetectors {
-  plain: ort.InferenceSession;
-  padded: ort.InferenceSession;
+  firstPasses: ort.InferenceSession;
+  frameFilling: ort.InferenceSession;
 }
 
 export interface DetectionOptions {
@@ -148,7 +149,7 @@ export async function findFaces(
   const minScore = options.minScore ?? MIN_SCORE;
   const detect = (factor: number, floor: number) =>
     detectInPass(
-      factor === 1 ? detectors.plain : detectors.padded,
+      factor <= 2 ? detectors.firstPasses : detectors.frameFilling,
       buildPass(fitted, fittedScale, factor),
       photoWidth,
       photoHeight,

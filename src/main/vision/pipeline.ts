@@ -29,35 +29,41 @@ export interface PipelineOptions {
    */
   smallFaces?: boolean;
   /**
-   * The SSD detector's precision, for every pass or for the plain and the padded passes apart.
-   * 'fp32' is the model that reproduces face-api; 'int8' runs a pass about 1.6 times as fast and
-   * finds the same faces on the fixtures, but moves boxes by a few pixels. The default runs the
-   * plain pass (every photo) in int8 and the padded passes (unsure photos) in fp32: the faces that
-   * fill a tight crop, whose descriptors int8's box shifts moved most (stuart5 left its group),
-   * come from the padded pass (docs/detection.md).
+   * The SSD detector's precision, for every pass or for the first passes and the frame-filling
+   * ones apart. 'fp32' is the model that reproduces face-api; 'int8' runs a pass about 1.6 times
+   * as fast and finds the same faces on the fixtures, but moves boxes by a few pixels. The default
+   * runs the first passes (the plain pass on every photo, the 2× canvas on unsure ones) in int8
+   * and the frame-filling passes (2.5× and 3×, when the first ones find nothing) in fp32: the faces
+   * that fill a tight crop, whose descriptors int8 moved most (stuart5 left its group, because the
+   * two frame-filling passes nearly tie on it), keep their float32 box (docs/detection.md).
    */
   detectorPrecision?: DetectorChoice;
 }
 
-/** One precision for every detector pass, or one for the plain pass and one for the padded passes. */
-export type DetectorChoice = DetectorPrecision | { plain: DetectorPrecision; padded: DetectorPrecision };
+/**
+ * One precision for every detector pass, or one for the first passes (plain and 2× canvas) and
+ * one for the frame-filling passes (2.5× and 3× canvases).
+ */
+export type DetectorChoice =
+  DetectorPrecision | { firstPasses: DetectorPrecision; frameFilling: DetectorPrecision };
 
 /** The detector sessions a choice names, loaded on first use. */
 export async function passDetectors(
   sessions: Sessions,
   choice: DetectorChoice = 'fp32',
 ): Promise<PassDetectors> {
-  const { plain, padded } = typeof choice === 'string' ? { plain: choice, padded: choice } : choice;
-  const [plainSession, paddedSession] = await Promise.all([
-    sessions.detector(plain),
-    sessions.detector(padded),
+  const { firstPasses, frameFilling } =
+    typeof choice === 'string' ? { firstPasses: choice, frameFilling: choice } : choice;
+  const [first, filling] = await Promise.all([
+    sessions.detector(firstPasses),
+    sessions.detector(frameFilling),
   ]);
-  return { plain: plainSession, padded: paddedSession };
+  return { firstPasses: first, frameFilling: filling };
 }
 
 export const DEFAULT_PIPELINE: PipelineOptions = {
   paddedPass: 'when-unsure',
-  detectorPrecision: { plain: 'int8', padded: 'fp32' },
+  detectorPrecision: { firstPasses: 'int8', frameFilling: 'fp32' },
   mirror: true,
   alignment: 'dlib',
 };
@@ -210,7 +216,7 @@ export async function analysePhoto(
     const tiled = await decodeScaled(file, header, TILE_SCALE);
     lap('decode');
     const small = await findSmallFaces(
-      detectors.plain,
+      detectors.firstPasses,
       tiled,
       tiled.width / header.width,
       header.width,

@@ -35,9 +35,9 @@ async function detect(fixturePath: string, rule: PaddedPassRule) {
         return Reflect.get(target, property, receiver) as unknown;
       },
     });
-  const { plain, padded } = await passDetectors(sessions, DEFAULT_PIPELINE.detectorPrecision);
+  const { firstPasses, frameFilling } = await passDetectors(sessions, DEFAULT_PIPELINE.detectorPrecision);
   const faces = await findFaces(
-    { plain: counted(plain), padded: counted(padded) },
+    { firstPasses: counted(firstPasses), frameFilling: counted(frameFilling) },
     fitted.image,
     fitted.scale,
     header.width,
