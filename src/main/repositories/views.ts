@@ -29,7 +29,10 @@ export interface FaceSource {
 /** A photo's row, before its file name and faces are added for the viewer. */
 export type PhotoRecord = Omit<PhotoDetail, 'fileName' | 'faces'>;
 
-/** Newest first; photos without a date last (their order is by id so pages stay stable). */
+/**
+ * Newest first; photos without a date last (their order is by id so pages stay stable). Index
+ * photos_timeline (migration 0006) holds exactly this order: change both together.
+ */
 const TIMELINE_ORDER = `ORDER BY p.taken_at IS NULL, p.taken_at DESC, p.id DESC`;
 
 /**

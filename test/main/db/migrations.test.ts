@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LibraryTooNewError, migrate } from '../../../src/main/db/migrate';
 import { MIGRATIONS } from '../../../src/main/db/migrations';
 import { openDatabase } from '../../../src/main/db/open';
+import { ViewsRepository } from '../../../src/main/repositories/views';
 import { tempDir } from '../../support/fixtures';
 
 const cleanups: (() => void)[] = [];
@@ -278,6 +279,38 @@ describe('migration 0005 (photo face counts)', () => {
       { id: 1, faces: 0 },
       { id: 2, faces: 2 },
     ]);
+    db.close();
+  });
+});
+
+describe('migration 0006 (timeline order index)', () => {
+  it('upgrades a version-5 library so that a timeline page is read in index order, not sorted', () => {
+    const db = new Database(tempDbFile());
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS, 5);
+    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'then')`).run();
+    const insert = db.prepare(
+      `INSERT INTO photos (id, folder_id, path, size, mtime_ms, taken_at) VALUES (?, 1, ?, 1, 1, ?)`,
+    );
+    const dates = [null, '2001-05-01T10:00:00', '2019-12-24T18:00:00', null, '2019-12-24T18:00:00'];
+    dates.forEach((date, i) => insert.run(i + 1, `/p/${i + 1}.jpg`, date));
+    const page = () => new ViewsRepository(db).photoPage({}, 0, 10).map((photo) => photo.id);
+    const before = page();
+
+    expect(migrate(db, MIGRATIONS, 6)).toBe(6);
+    // Newest first, the same date by id descending, undated last: the same order as before.
+    expect(page()).toEqual([5, 3, 2, 4, 1]);
+    expect(page()).toEqual(before);
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT p.id FROM photos p
+         ORDER BY p.taken_at IS NULL, p.taken_at DESC, p.id DESC LIMIT 240 OFFSET 1000`,
+      )
+      .all()
+      .map((row) => (row as { detail: string }).detail)
+      .join('\n');
+    expect(plan).toContain('photos_timeline');
+    expect(plan).not.toContain('TEMP B-TREE');
     db.close();
   });
 });
