@@ -16,6 +16,15 @@ function tempDbFile(): string {
   return path.join(temp.dir, 'library.db');
 }
 
+/** A new library database migrated up to `version`, with foreign keys on and one folder (id 1). */
+function databaseAt(version: number): Database.Database {
+  const db = new Database(tempDbFile());
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS, version);
+  db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'then')`).run();
+  return db;
+}
+
 describe('library database', () => {
   it('opens with WAL, foreign keys and the newest schema version', () => {
     const db = openDatabase(tempDbFile());
@@ -56,10 +65,7 @@ describe('library database', () => {
 
 describe('migration 0001 (initial)', () => {
   it('creates a schema that enforces photo status and embedding size', () => {
-    const db = new Database(tempDbFile());
-    db.pragma('foreign_keys = ON');
-    migrate(db, MIGRATIONS, 1);
-    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'now')`).run();
+    const db = databaseAt(1);
     expect(() =>
       db
         .prepare(
@@ -85,10 +91,7 @@ describe('migration 0001 (initial)', () => {
 
 describe('migration 0002 (people)', () => {
   it('upgrades a version-1 library without losing its photos and faces', () => {
-    const db = new Database(tempDbFile());
-    db.pragma('foreign_keys = ON');
-    migrate(db, MIGRATIONS, 1);
-    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'then')`).run();
+    const db = databaseAt(1);
     db.prepare(
       `INSERT INTO photos (id, folder_id, path, size, mtime_ms, status, width, height) VALUES (1, 1, '/p/a.jpg', 10, 20, 'indexed', 640, 480)`,
     ).run();
@@ -122,10 +125,7 @@ describe('migration 0002 (people)', () => {
 
 describe('migration 0003 (face index log)', () => {
   it('upgrades a version-2 library and logs every face change the neighbour index must follow', () => {
-    const db = new Database(tempDbFile());
-    db.pragma('foreign_keys = ON');
-    migrate(db, MIGRATIONS, 2);
-    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'then')`).run();
+    const db = databaseAt(2);
     db.prepare(
       `INSERT INTO photos (id, folder_id, path, size, mtime_ms) VALUES (1, 1, '/p/a.jpg', 1, 1)`,
     ).run();
@@ -150,10 +150,7 @@ describe('migration 0003 (face index log)', () => {
 
 describe('migration 0004 (people counts)', () => {
   function libraryAt(version: number) {
-    const db = new Database(tempDbFile());
-    db.pragma('foreign_keys = ON');
-    migrate(db, MIGRATIONS, version);
-    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'then')`).run();
+    const db = databaseAt(version);
     for (const id of [1, 2, 3]) {
       db.prepare(`INSERT INTO photos (id, folder_id, path, size, mtime_ms) VALUES (?, 1, ?, 1, 1)`).run(
         id,
@@ -237,10 +234,7 @@ describe('migration 0004 (people counts)', () => {
 
 describe('migration 0005 (photo face counts)', () => {
   it('upgrades a version-4 library with each photo’s count, and keeps it exact from then on', () => {
-    const db = new Database(tempDbFile());
-    db.pragma('foreign_keys = ON');
-    migrate(db, MIGRATIONS, 4);
-    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'then')`).run();
+    const db = databaseAt(4);
     for (const id of [1, 2]) {
       db.prepare(`INSERT INTO photos (id, folder_id, path, size, mtime_ms) VALUES (?, 1, ?, 1, 1)`).run(
         id,
@@ -285,10 +279,7 @@ describe('migration 0005 (photo face counts)', () => {
 
 describe('migration 0006 (timeline order index)', () => {
   it('upgrades a version-5 library so that a timeline page is read in index order, not sorted', () => {
-    const db = new Database(tempDbFile());
-    db.pragma('foreign_keys = ON');
-    migrate(db, MIGRATIONS, 5);
-    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, '/p', 'then')`).run();
+    const db = databaseAt(5);
     const insert = db.prepare(
       `INSERT INTO photos (id, folder_id, path, size, mtime_ms, taken_at) VALUES (?, 1, ?, 1, 1, ?)`,
     );
