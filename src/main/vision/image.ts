@@ -3,6 +3,13 @@ export interface RgbImage {
   data: Uint8Array;
   width: number;
   height: number;
+  /**
+   * Set when the image is only a part of a larger one (a region of the photo decoded for the faces
+   * in it): where its top-left pixel sits in the whole image. Warps take their source positions in
+   * the whole image's coordinates and read black outside the part.
+   */
+  originX?: number;
+  originY?: number;
 }
 
 /** A 2-D affine map from output pixel (u, v) to source pixel: x = a*u + b*v + tx, y = c*u + d*v + ty. */
@@ -42,6 +49,8 @@ export function warpToTensor(
   window?: SourceWindow,
 ): void {
   const { data, width, height } = image;
+  const originX = image.originX ?? 0;
+  const originY = image.originY ?? 0;
   const scale = Math.max(Math.hypot(map.a, map.c), Math.hypot(map.b, map.d));
   const k = Math.min(8, Math.max(1, Math.ceil(scale - 1e-6)));
   const inv = 1 / (k * k);
@@ -61,10 +70,10 @@ export function warpToTensor(
           const x = map.a * uu + map.b * vv + map.tx;
           const y = map.c * uu + map.d * vv + map.ty;
           if (x < left || x > right || y < top || y > bottom) continue;
-          const x0 = Math.floor(x);
-          const y0 = Math.floor(y);
-          const fx = x - x0;
-          const fy = y - y0;
+          const x0 = Math.floor(x - originX);
+          const y0 = Math.floor(y - originY);
+          const fx = x - originX - x0;
+          const fy = y - originY - y0;
           // The four neighbours, each weighted, skipping those outside the image (black).
           for (let dy = 0; dy < 2; dy++) {
             const yy = y0 + dy;

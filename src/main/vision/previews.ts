@@ -100,7 +100,13 @@ export async function writePreviews(options: {
     const thumbWidth = Math.max(1, Math.round(width * fit));
     const thumbHeight = Math.max(1, Math.round(height * fit));
     const usable = options.views
-      .filter((view) => view.scale <= 1 && view.image.width >= thumbWidth && view.image.height >= thumbHeight)
+      .filter(
+        (view) =>
+          isWholePhoto(view) &&
+          view.scale <= 1 &&
+          view.image.width >= thumbWidth &&
+          view.image.height >= thumbHeight,
+      )
       .sort((a, b) => a.scale - b.scale)[0];
     const input = usable ? rawInput(usable.image) : sharp(options.file).rotate();
     const thumbnail = await input
@@ -110,22 +116,63 @@ export async function writePreviews(options: {
     await writeCacheFile(thumbFile, thumbnail);
   }
 
-  if (options.faces.length === 0) return;
-  // The most detailed view at or below full size: the crop source, whose smallest face spans
-  // ~160 px, so every crop is made by shrinking.
-  const source = options.views.filter((view) => view.scale <= 1).sort((a, b) => b.scale - a.scale)[0];
-  if (!source) return;
+  // The most detailed view at or below full size that holds the face's crop: the crop source
+  // (whose smallest face spans ~160 px, so every crop is made by shrinking), or the region of it
+  // decoded for the small faces.
+  const detailedFirst = options.views.filter((view) => view.scale <= 1).sort((a, b) => b.scale - a.scale);
   for (const { box } of options.faces) {
     const file = mediaCacheFile(cacheDir, 'face', faceCropKey(contentHash, box));
     if (fs.existsSync(file)) continue;
-    const region = faceCropRegion(box, source.scale, source.image.width, source.image.height);
-    const crop = await rawInput(source.image)
-      .extract(region)
+    const inView = detailedFirst
+      .map((view) => ({ view, region: cropInView(box, view, { width, height }) }))
+      .find(({ region }) => region !== null);
+    if (!inView?.region) continue;
+    const crop = await rawInput(inView.view.image)
+      .extract(inView.region)
       .resize(FACE_SIZE, FACE_SIZE, { fit: 'cover' })
       .webp({ quality: FACE_QUALITY, effort: WEBP_EFFORT })
       .toBuffer();
     await writeCacheFile(file, crop);
   }
+}
+
+const isWholePhoto = (view: DecodedView) =>
+  view.image.originX === undefined && view.image.originY === undefined;
+
+/**
+ * A face's crop square (clamped to the photo's edges) in a view's own pixels; null when the view
+ * is a region of the photo that does not hold all of the square.
+ */
+function cropInView(
+  box: Box,
+  view: DecodedView,
+  photo: { width: number; height: number },
+): ReturnType<typeof faceCropRegion> | null {
+  const { image, scale } = view;
+  if (isWholePhoto(view)) return faceCropRegion(box, scale, image.width, image.height);
+  const inPhoto = faceCropRegion(
+    box,
+    scale,
+    Math.round(photo.width * scale),
+    Math.round(photo.height * scale),
+  );
+  // The region's origin is fractional at some scales; a pixel of rounding is not a missing edge.
+  const left = Math.round(inPhoto.left - (image.originX ?? 0));
+  const top = Math.round(inPhoto.top - (image.originY ?? 0));
+  const outside =
+    left < -1 ||
+    top < -1 ||
+    left + inPhoto.width > image.width + 1 ||
+    top + inPhoto.height > image.height + 1;
+  if (outside) return null;
+  const clampedLeft = clamp(left, 0, image.width - 1);
+  const clampedTop = clamp(top, 0, image.height - 1);
+  return {
+    left: clampedLeft,
+    top: clampedTop,
+    width: clamp(inPhoto.width, 1, image.width - clampedLeft),
+    height: clamp(inPhoto.height, 1, image.height - clampedTop),
+  };
 }
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));

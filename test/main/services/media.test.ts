@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ViewsRepository } from '../../../src/main/repositories/views';
 import { MediaNotFoundError, MediaService } from '../../../src/main/services/media';
 import { DEFAULT_PIPELINE } from '../../../src/main/vision/pipeline';
+import { fixture } from '../../support/fixtures';
 import { createTestLibrary, type TestLibrary } from '../../support/library';
 
 // A 12-MP-class group photo is not among the fixtures; these cover several faces, EXIF rotation,
@@ -65,6 +66,12 @@ describe('previews made during analysis', () => {
 
   it('cuts the same face crops and thumbnails as the media service makes from the original', async () => {
     lib.addPhotos(PHOTOS);
+    // A camera-sized photo whose faces are too small for its working decode: their crops come from
+    // the region of it decoded in full detail for them (pipeline.ts, cropSource).
+    await sharp(fs.readFileSync(fixture('groups/bbt1.jpg')))
+      .resize(3200)
+      .jpeg({ quality: 92 })
+      .toFile(path.join(lib.photosDir, 'bbt1-large.jpg'));
     const library = lib.open();
     await library.scan([lib.photosDir], { workers: 1, pipeline: DEFAULT_PIPELINE });
     const media = new MediaService(new ViewsRepository(library.deps.db), cacheDir());

@@ -1,7 +1,7 @@
 /**
  * A large photo is decoded once (pipeline.ts, decodeForDetection): the working image at a libjpeg
  * scale serves the detector's 512 image, the crops and the previews, and a second, more detailed
- * decode happens only when the faces are too small for it. These tests hold the pipeline to what
+ * decode, of the faces' region only, happens when the faces are too small for it. These tests hold the pipeline to what
  * it gives on the original fixture: the same faces, at the same places, with near descriptors.
  */
 import sharp from 'sharp';
@@ -81,6 +81,17 @@ describe('a camera-sized photo (12–14 MP)', () => {
     expect(large.views.some((view) => Math.abs(view.scale - 1 / 3) < 0.001)).toBe(true);
     expect(smallest / 3).toBeLessThan(120);
     expect(smallest * cropSourceScale(large)).toBeGreaterThanOrEqual(159);
+    // That decode is of the faces' part of the photo only, and holds each face with its margin.
+    const finer = large.views.find((view) => view.scale === cropSourceScale(large))!;
+    const { originX = 0, originY = 0, width, height } = finer.image;
+    expect(finer.image.originX).toBeDefined();
+    expect(width * height).toBeLessThan(0.8 * large.header.width * large.header.height * finer.scale ** 2);
+    for (const { box } of large.faces) {
+      expect(box.x * finer.scale).toBeGreaterThanOrEqual(originX);
+      expect(box.y * finer.scale).toBeGreaterThanOrEqual(originY);
+      expect((box.x + box.width) * finer.scale).toBeLessThanOrEqual(originX + width);
+      expect((box.y + box.height) * finer.scale).toBeLessThanOrEqual(originY + height);
+    }
     for (const { face, twin } of pairs)
       expect(euclideanDistance(face.embedding, twin.embedding)).toBeLessThan(0.25);
   });
