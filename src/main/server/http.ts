@@ -216,7 +216,7 @@ class RequestHandler {
       throw error;
     }
     // The cache file is named by content hash: its name is a strong validator.
-    const etag = `"${path.basename(file.file, '.webp')}"`;
+    const etag = `"${path.basename(file.file, path.extname(file.file))}"`;
     const headers = {
       'Content-Type': file.contentType,
       // Ids are stable; a week is long enough to scroll without refetching, short enough for edits.

@@ -3,6 +3,8 @@ import sharp from 'sharp';
 import type { Box, MediaKind } from '../../common/api';
 import type { PhotoSource, ViewsRepository } from '../repositories/views';
 import {
+  cachedMediaFile,
+  encodePreview,
   FACE_QUALITY,
   FACE_SIZE,
   faceCropKey,
@@ -12,15 +14,11 @@ import {
   PHOTO_QUALITY,
   THUMB_QUALITY,
   THUMB_SIZE,
-  WEBP_EFFORT,
   writeCacheFile,
+  type MediaFile,
 } from '../vision/previews';
 
-/** An image ready to send: a file in the cache folder. */
-export interface MediaFile {
-  file: string;
-  contentType: string;
-}
+export type { MediaFile };
 
 export class MediaNotFoundError extends Error {
   override name = 'MediaNotFoundError';
@@ -64,18 +62,17 @@ export class MediaService {
       return await this.cached('photo', ready.contentHash, () => screenSized(ready.path));
     } catch (error) {
       // The file is out of reach (an unplugged drive): the thumbnail made at analysis stands in.
-      const thumb = mediaCacheFile(this.cacheDir, 'thumb', ready.contentHash);
-      if (error instanceof MediaNotFoundError && fs.existsSync(thumb)) {
-        return { file: thumb, contentType: 'image/webp' };
-      }
+      const thumb = cachedMediaFile(this.cacheDir, 'thumb', ready.contentHash);
+      if (error instanceof MediaNotFoundError && thumb) return thumb;
       throw error;
     }
   }
 
   private async cached(kind: MediaKind, key: string, make: () => Promise<Buffer>): Promise<MediaFile> {
+    const cached = cachedMediaFile(this.cacheDir, kind, key);
+    if (cached) return cached;
     const file = mediaCacheFile(this.cacheDir, kind, key);
-    const result = { file, contentType: 'image/webp' };
-    if (fs.existsSync(file)) return result;
+    const result = { file, contentType: 'image/jpeg' };
     let pending = this.making.get(file);
     if (!pending) {
       pending = writeAtomically(file, make).finally(() => this.making.delete(file));
@@ -127,19 +124,17 @@ async function regularFile(file: string): Promise<string> {
 }
 
 async function thumbnail(file: string): Promise<Buffer> {
-  return sharp(await regularFile(file))
+  const pipeline = sharp(await regularFile(file))
     .rotate()
-    .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'outside', withoutEnlargement: true })
-    .webp({ quality: THUMB_QUALITY, effort: WEBP_EFFORT })
-    .toBuffer();
+    .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'outside', withoutEnlargement: true });
+  return encodePreview(pipeline, THUMB_QUALITY);
 }
 
 async function screenSized(file: string): Promise<Buffer> {
-  return sharp(await regularFile(file))
+  const pipeline = sharp(await regularFile(file))
     .rotate()
-    .resize(PHOTO_MAX, PHOTO_MAX, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: PHOTO_QUALITY })
-    .toBuffer();
+    .resize(PHOTO_MAX, PHOTO_MAX, { fit: 'inside', withoutEnlargement: true });
+  return encodePreview(pipeline, PHOTO_QUALITY);
 }
 
 async function faceCrop(file: string, box: Box): Promise<Buffer> {
@@ -147,9 +142,8 @@ async function faceCrop(file: string, box: Box): Promise<Buffer> {
     .rotate()
     .toBuffer({ resolveWithObject: true });
   const region = faceCropRegion(box, 1, upright.info.width, upright.info.height);
-  return sharp(upright.data)
-    .extract(region)
-    .resize(FACE_SIZE, FACE_SIZE, { fit: 'cover' })
-    .webp({ quality: FACE_QUALITY, effort: WEBP_EFFORT })
-    .toBuffer();
+  return encodePreview(
+    sharp(upright.data).extract(region).resize(FACE_SIZE, FACE_SIZE, { fit: 'cover' }),
+    FACE_QUALITY,
+  );
 }

@@ -91,6 +91,28 @@ describe('previews made during analysis', () => {
     }
   });
 
+  it('keeps serving the WebP previews of a library made before they were JPEG, even offline', async () => {
+    lib.addPhotos(['groups/bbt4.jpg']);
+    const library = lib.open();
+    await library.scan([lib.photosDir], { workers: 1, pipeline: DEFAULT_PIPELINE });
+    const [photo] = await library.listPhotos();
+    const [face] = await library.listFaces();
+    const media = new MediaService(new ViewsRepository(library.deps.db), cacheDir());
+    // As an older Kindred left them: the same images, as WebP files beside where the JPEGs go.
+    const older: string[] = [];
+    for (const made of [await media.get('thumb', photo.id), await media.get('face', face.id)]) {
+      expect(made.contentType).toBe('image/jpeg');
+      const webp = made.file.replace(/\.jpg$/, '.webp');
+      await sharp(made.file).webp().toFile(webp);
+      fs.rmSync(made.file);
+      older.push(webp);
+    }
+    fs.renameSync(lib.photosDir, `${lib.photosDir}-unplugged`);
+    expect(await media.get('thumb', photo.id)).toEqual({ file: older[0], contentType: 'image/webp' });
+    expect(await media.get('face', face.id)).toEqual({ file: older[1], contentType: 'image/webp' });
+    expect(await media.get('photo', photo.id)).toEqual({ file: older[0], contentType: 'image/webp' });
+  });
+
   it('without a cached thumbnail, an offline photo is a clear not-found', async () => {
     lib.addPhotos(['misc/happy.jpg']);
     const library = lib.open();
