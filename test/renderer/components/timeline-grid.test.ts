@@ -20,7 +20,7 @@ const size = { clientHeight: 800, clientWidth: 1064 };
 const saved = new Map<string, PropertyDescriptor | undefined>();
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'requestAnimationFrame'] });
   for (const [name, value] of Object.entries(size)) {
     saved.set(name, Object.getOwnPropertyDescriptor(HTMLElement.prototype, name));
     Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
@@ -37,6 +37,9 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  // Lets the frames queued under this test's clock run, so that no image load waits for a frame
+  // that the next test's clock would never give.
+  vi.runAllTimers();
   vi.useRealTimers();
   for (const [name, descriptor] of saved) {
     if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
@@ -69,10 +72,17 @@ async function mountTimeline() {
   const scroller = container.querySelector('.scroller') as HTMLElement;
   const pagesAsked = () =>
     new Set(api.photoPage.mock.calls.map(([query]) => (query as PhotoPageQuery).offset! / PAGE_SIZE));
+  // The thumbnails whose loads have started (a few start each frame: lib/gradual-images.ts).
   const thumbnailIds = () =>
-    [...container.querySelectorAll('.cell img')].map((image) =>
+    [...container.querySelectorAll('.cell img[src]')].map((image) =>
       Number(image.getAttribute('src')!.split('/').pop()),
     );
+  const waitingImages = () => container.querySelectorAll('.cell img:not([src])').length;
+  /** Lets the frames pass that start every waiting thumbnail. */
+  const framesPass = async () => {
+    for (let frame = 0; frame < 40 && waitingImages() > 0; frame++) vi.advanceTimersByTime(17);
+    await settle();
+  };
   /** Scrolls to `top` after `afterMs` of the fake clock, as one scroll event. */
   const scrollTo = async (top: number, afterMs: number) => {
     vi.advanceTimersByTime(afterMs);
@@ -80,12 +90,13 @@ async function mountTimeline() {
     scroller.dispatchEvent(new Event('scroll'));
     await settle();
   };
-  return { pagesAsked, thumbnailIds, scrollTo };
+  return { pagesAsked, thumbnailIds, waitingImages, framesPass, scrollTo };
 }
 
 describe('TimelineGrid: photos load around the viewport, not where a fast scroll passes', () => {
   it('a fling far down fetches nothing on the way and shows no thumbnail until it pauses, then loads where it stopped', async () => {
     const grid = await mountTimeline();
+    await grid.framesPass();
     expect(grid.thumbnailIds().length).toBeGreaterThan(0);
     const pagesAtStart = grid.pagesAsked();
 
@@ -97,6 +108,7 @@ describe('TimelineGrid: photos load around the viewport, not where a fast scroll
 
     vi.advanceTimersByTime(SETTLE_MS);
     await settle();
+    await grid.framesPass();
     const pagesAfter = [...grid.pagesAsked()].filter((page) => !pagesAtStart.has(page));
     // Only the pages around 40,000 px (5 photos a row of ~201 px: ~990 photos in), none passed on the way.
     expect(pagesAfter.length).toBeGreaterThan(0);
@@ -104,6 +116,26 @@ describe('TimelineGrid: photos load around the viewport, not where a fast scroll
     const shown = grid.thumbnailIds();
     expect(shown.length).toBeGreaterThan(0);
     expect(Math.min(...shown)).toBeGreaterThan(3 * PAGE_SIZE);
+  });
+
+  it('starts the thumbnails of a screen a few a frame, top first, not all in one frame', async () => {
+    const grid = await mountTimeline();
+    const cells = grid.waitingImages();
+    // Two rows of five here (jsdom gives the header the scroller's height).
+    expect(cells).toBeGreaterThan(6);
+    expect(grid.thumbnailIds()).toEqual([]);
+    vi.advanceTimersByTime(17);
+    await settle();
+    const first = grid.thumbnailIds();
+    expect(first.length).toBe(6);
+    vi.advanceTimersByTime(17);
+    await settle();
+    const second = grid.thumbnailIds();
+    expect(second.length).toBe(Math.min(12, cells));
+    // In the order of the grid: the first frame's photos come before the second frame's.
+    expect(Math.max(...first)).toBeLessThan(Math.min(...second.filter((id) => !first.includes(id))));
+    await grid.framesPass();
+    expect(grid.thumbnailIds()).toHaveLength(cells);
   });
 
   it('a slow scroll loads as it goes, without waiting for a pause', async () => {
