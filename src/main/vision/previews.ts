@@ -12,10 +12,12 @@ import type { RgbImage } from './image';
  * (from pixels they have already decoded), so a photo on a drive that is later unplugged can still
  * be browsed; the media service fills the rest on demand.
  *
- * JPEG rather than WebP (until the eighth session): libjpeg-turbo encodes a thumbnail in ~2 ms
- * against ~4 for libwebp's fastest method and a face crop in ~0.6 ms against ~2 (9 ms a 12-MP
- * group photo of bench:ingest), and Chromium decodes it faster while the timeline scrolls. The
- * files are about a third larger. A library's older WebP files are still served (cachedMediaFile).
+ * JPEG rather than WebP (until the eighth session): measured on 20 of bench:ingest's photos, a
+ * thumbnail costs 5.2 ms against 8.5 with libwebp's fastest method (resizing included), a face
+ * crop 1.9 against 3.4 (8 ms a 12-MP group photo), and Chromium decodes a JPEG faster while the
+ * timeline scrolls. The files are larger: a thumbnail ~16 KB against ~13, a face crop ~3 KB
+ * against ~2 (on the fixtures: ~0.5 GB more for 80,000 photos with 200,000 faces). Older WebP
+ * files are still served (cachedMediaFile).
  */
 export const THUMB_SIZE = 256;
 export const FACE_SIZE = 192;
@@ -49,9 +51,12 @@ export function cachedMediaFile(cacheDir: string, kind: MediaKind, key: string):
   return null;
 }
 
-/** A preview's pixels as the cache's JPEG. */
+/**
+ * A preview's pixels as the cache's JPEG. JPEG has no transparency: a transparent area is white,
+ * as the analysis sees it (decode.ts), where JPEG output alone would make it black.
+ */
 export function encodePreview(pipeline: Sharp, quality: number): Promise<Buffer> {
-  return pipeline.jpeg({ quality }).toBuffer();
+  return pipeline.flatten({ background: '#ffffff' }).jpeg({ quality }).toBuffer();
 }
 
 /** A face crop's key: the photo's content and the box, so a corrected box gets a new crop. */

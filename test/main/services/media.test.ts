@@ -113,6 +113,43 @@ describe('previews made during analysis', () => {
     expect(await media.get('photo', photo.id)).toEqual({ file: older[0], contentType: 'image/webp' });
   });
 
+  it('makes the transparent parts of a photo white in its previews, as the analysis sees them', async () => {
+    // A photo whose left half is transparent (its hidden pixels black).
+    const transparent = await sharp({
+      create: { width: 400, height: 300, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
+      .composite([
+        {
+          input: {
+            create: { width: 200, height: 300, channels: 4, background: { r: 30, g: 90, b: 160, alpha: 1 } },
+          },
+          left: 200,
+          top: 0,
+        },
+      ])
+      .png()
+      .toBuffer();
+    fs.writeFileSync(path.join(lib.photosDir, 'half-transparent.png'), transparent);
+    const library = lib.open();
+    await library.scan([lib.photosDir], { workers: 1, pipeline: DEFAULT_PIPELINE });
+    const [photo] = await library.listPhotos();
+    const media = new MediaService(new ViewsRepository(library.deps.db), cacheDir());
+    const madeDuringScan = (await media.get('thumb', photo.id)).file;
+    const fromScan = await sharp(madeDuringScan).raw().toBuffer({ resolveWithObject: true });
+    // And as the media service makes it from the file.
+    fs.rmSync(madeDuringScan);
+    const fromFile = await sharp((await media.get('thumb', photo.id)).file)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    for (const { data, info } of [fromScan, fromFile]) {
+      const at = (x: number, y: number) => [
+        ...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3),
+      ];
+      expect(at(20, 20).every((value) => value > 245)).toBe(true);
+      expect(at(info.width - 20, 20)[2]).toBeGreaterThan(120);
+    }
+  });
+
   it('without a cached thumbnail, an offline photo is a clear not-found', async () => {
     lib.addPhotos(['misc/happy.jpg']);
     const library = lib.open();
