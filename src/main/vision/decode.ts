@@ -1,5 +1,6 @@
 import exifReader from 'exif-reader';
-import sharp, { type FormatEnum, type Metadata } from 'sharp';
+import sharp, { type FormatEnum, type Metadata, type Sharp } from 'sharp';
+import { swapsSides, uprightToStored } from '../interchange/orientation';
 import type { RgbImage } from './image';
 
 /**
@@ -185,7 +186,7 @@ function scaledSize(header: PhotoHeader, scale: number): { width: number; height
  */
 export async function resizeScaled(image: RgbImage, header: PhotoHeader, scale: number): Promise<RgbImage> {
   const { width, height } = scaledSize(header, scale);
-  const kernel = width < image.width ? 'lanczos3' : 'cubic';
+  const kernel = resizeKernel(width < image.width);
   const { data, info } = await sharp(
     Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length),
     {
@@ -216,8 +217,19 @@ async function decodeOnce(
 ): Promise<RgbImage> {
   let pipeline = sharp(file, SHARP_OPTIONS).rotate();
   if (width !== header.width || height !== header.height) {
-    pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: scale < 1 ? 'lanczos3' : 'cubic' });
+    pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: resizeKernel(scale < 1) });
   }
+  return toRgb8(pipeline);
+}
+
+/** The kernels every resize of a photo uses: lanczos3 to shrink, cubic to enlarge. */
+const resizeKernel = (shrinking: boolean) => (shrinking ? 'lanczos3' : 'cubic');
+
+/**
+ * Runs a decode's pipeline to 8-bit sRGB, 3 channels: gray, CMYK, 16-bit and palette images are
+ * converted, and a transparent area is white.
+ */
+async function toRgb8(pipeline: Sharp): Promise<RgbImage> {
   const { data, info } = await pipeline
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
@@ -260,16 +272,10 @@ export async function decodeRegion(
   const height = scaledLength(stored.height, scale);
   const resize = width !== stored.width || height !== stored.height;
   try {
-    const image = await withCause(async () => {
+    const image = await withCause(() => {
       const pipeline = sharp(file, SHARP_OPTIONS).extract(stored);
-      if (resize) pipeline.resize(width, height, { fit: 'fill', kernel: scale < 1 ? 'lanczos3' : 'cubic' });
-      const { data, info } = await pipeline
-        .flatten({ background: '#ffffff' })
-        .toColourspace('srgb')
-        .raw({ depth: 'uchar' })
-        .toBuffer({ resolveWithObject: true });
-      if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
-      return rgbImageOf(data, info);
+      if (resize) pipeline.resize(width, height, { fit: 'fill', kernel: resizeKernel(scale < 1) });
+      return toRgb8(pipeline);
     });
     return {
       ...turnUpright(image, header.orientation),
@@ -291,77 +297,52 @@ function clampRect(rect: PixelRect, width: number, height: number): PixelRect {
 
 /**
  * Where a rectangle of the upright photo lies in the stored pixels, for each EXIF orientation
- * (1–8; 6 is "turn 90° clockwise to display"). Every orientation is a flip or a transpose, so
- * whole-pixel rectangles map to whole-pixel rectangles.
+ * (1–8; 6 is "turn 90° clockwise to display"), through the same mapping XMP regions use. Every
+ * orientation is a flip or a transpose, so whole-pixel rectangles map to whole-pixel rectangles
+ * (the rounding only removes floating-point dust).
  */
 export function storedRect(
   rect: PixelRect,
   header: Pick<PhotoHeader, 'width' | 'height' | 'orientation'>,
 ): PixelRect {
-  const swap = header.orientation >= 5 && header.orientation <= 8;
-  const storedWidth = swap ? header.height : header.width;
-  const storedHeight = swap ? header.width : header.height;
-  // An upright point (x, y), pixel edges included, in stored coordinates.
-  const toStored = (x: number, y: number): [number, number] => {
-    switch (header.orientation) {
-      case 2:
-        return [storedWidth - x, y];
-      case 3:
-        return [storedWidth - x, storedHeight - y];
-      case 4:
-        return [x, storedHeight - y];
-      case 5:
-        return [y, x];
-      case 6:
-        return [y, storedHeight - x];
-      case 7:
-        return [storedWidth - y, storedHeight - x];
-      case 8:
-        return [storedWidth - y, x];
-      default:
-        return [x, y];
-    }
-  };
-  const [x1, y1] = toStored(rect.left, rect.top);
-  const [x2, y2] = toStored(rect.left + rect.width, rect.top + rect.height);
+  const { width, height, orientation } = header;
+  const swap = swapsSides(orientation);
+  const storedWidth = swap ? height : width;
+  const storedHeight = swap ? width : height;
+  const box = uprightToStored(
+    { x: rect.left / width, y: rect.top / height, width: rect.width / width, height: rect.height / height },
+    orientation,
+  );
   return {
-    left: Math.min(x1, x2),
-    top: Math.min(y1, y2),
-    width: Math.abs(x2 - x1),
-    height: Math.abs(y2 - y1),
+    left: Math.round(box.x * storedWidth),
+    top: Math.round(box.y * storedHeight),
+    width: Math.round(box.width * storedWidth),
+    height: Math.round(box.height * storedHeight),
   };
 }
 
 /**
- * For each EXIF orientation, the stored pixel an upright pixel (x, y) comes from, as
- * sx = xx·x + xy·y + x0 and sy = yx·x + yy·y + y0, with the "last index" terms left to the caller:
- * [xx, xy, x0 is last column?, yx, yy, y0 is last row?].
+ * A region cut from the stored pixels, turned as its EXIF orientation says (pixel for pixel). The
+ * stored pixel of each upright one is an affine function of (x, y), read off storedRect for three
+ * single pixels, so the loop does no per-pixel case analysis.
  */
-const UPRIGHT_TO_STORED: Record<number, readonly [number, number, 0 | 1, number, number, 0 | 1]> = {
-  2: [-1, 0, 1, 0, 1, 0],
-  3: [-1, 0, 1, 0, -1, 1],
-  4: [1, 0, 0, 0, -1, 1],
-  5: [0, 1, 0, 1, 0, 0],
-  6: [0, 1, 0, -1, 0, 1],
-  7: [0, -1, 1, -1, 0, 1],
-  8: [0, -1, 1, 1, 0, 0],
-};
-
-/** A region cut from the stored pixels, turned as its EXIF orientation says (pixel for pixel). */
 function turnUpright(image: RgbImage, orientation: number): RgbImage {
-  const turn = UPRIGHT_TO_STORED[orientation];
-  if (!turn) return image;
+  if (orientation < 2 || orientation > 8) return image;
   const { data, width: storedWidth, height: storedHeight } = image;
-  const [xx, xy, fromLastColumn, yx, yy, fromLastRow] = turn;
-  const x0 = fromLastColumn ? storedWidth - 1 : 0;
-  const y0 = fromLastRow ? storedHeight - 1 : 0;
-  const swap = orientation >= 5;
+  const swap = swapsSides(orientation);
   const width = swap ? storedHeight : storedWidth;
   const height = swap ? storedWidth : storedHeight;
+  const storedPixel = (x: number, y: number) =>
+    storedRect({ left: x, top: y, width: 1, height: 1 }, { width, height, orientation });
+  const origin = storedPixel(0, 0);
+  const right = storedPixel(1, 0);
+  const down = storedPixel(0, 1);
+  const [xx, yx] = [right.left - origin.left, right.top - origin.top];
+  const [xy, yy] = [down.left - origin.left, down.top - origin.top];
   const out = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const s = ((yx * x + yy * y + y0) * storedWidth + (xx * x + xy * y + x0)) * 3;
+      const s = ((origin.top + yx * x + yy * y) * storedWidth + (origin.left + xx * x + xy * y)) * 3;
       const o = (y * width + x) * 3;
       out[o] = data[s];
       out[o + 1] = data[s + 1];
