@@ -17,6 +17,15 @@ function tempDbFile(): string {
 }
 
 /** A new library database migrated up to `version`, with foreign keys on and one folder (id 1). */
+/** SQLite's plan for a query, one step a line ("SCAN f USING INDEX …", "USE TEMP B-TREE …"). */
+function queryPlan(db: Database.Database, sql: string): string {
+  return db
+    .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .all()
+    .map((row) => (row as { detail: string }).detail)
+    .join('\n');
+}
+
 function databaseAt(version: number): Database.Database {
   const db = new Database(tempDbFile());
   db.pragma('foreign_keys = ON');
@@ -218,14 +227,11 @@ describe('migration 0004 (people counts)', () => {
 
   it('picks default covers with one index seek per person', () => {
     const db = libraryAt(4);
-    const plan = db
-      .prepare(
-        `EXPLAIN QUERY PLAN SELECT f.id FROM faces f WHERE f.person_id = 10
-         ORDER BY (f.score >= 0.9) DESC, f.width * f.height DESC, f.id LIMIT 1`,
-      )
-      .all()
-      .map((row) => (row as { detail: string }).detail)
-      .join('\n');
+    const plan = queryPlan(
+      db,
+      `SELECT f.id FROM faces f WHERE f.person_id = 10
+       ORDER BY (f.score >= 0.9) DESC, f.width * f.height DESC, f.id LIMIT 1`,
+    );
     expect(plan).toContain('faces_person_cover');
     expect(plan).not.toContain('TEMP B-TREE');
     db.close();
@@ -292,14 +298,11 @@ describe('migration 0006 (timeline order index)', () => {
     // Newest first, the same date by id descending, undated last: the same order as before.
     expect(page()).toEqual([5, 3, 2, 4, 1]);
     expect(page()).toEqual(before);
-    const plan = db
-      .prepare(
-        `EXPLAIN QUERY PLAN SELECT p.id FROM photos p
-         ORDER BY p.taken_at IS NULL, p.taken_at DESC, p.id DESC LIMIT 240 OFFSET 1000`,
-      )
-      .all()
-      .map((row) => (row as { detail: string }).detail)
-      .join('\n');
+    const plan = queryPlan(
+      db,
+      `SELECT p.id FROM photos p
+       ORDER BY p.taken_at IS NULL, p.taken_at DESC, p.id DESC LIMIT 240 OFFSET 1000`,
+    );
     expect(plan).toContain('photos_timeline');
     expect(plan).not.toContain('TEMP B-TREE');
     db.close();
