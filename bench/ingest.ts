@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PIPELINE, type PipelineOptions } from '../src/main/vision/pipeline';
 import { defaultWorkerCount } from '../src/main/vision/pool';
 import { waitForQuietMachine } from './cpu-load';
+import { vectorInstructions } from './machine';
 import {
   ensurePhotoSet,
   linkSubset,
@@ -139,10 +140,11 @@ function addFaces(counts: readonly FaceCount[]): FaceCount {
 
 function describeMachine(): string {
   const cpus = os.cpus();
-  return [
+  const machine = [
     `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical cores (availableParallelism ${os.availableParallelism()}),`,
     `${fixed(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform} ${process.arch}`,
   ].join(' ');
+  return `${machine}\nvector instructions: ${vectorInstructions()}`;
 }
 
 const loadAverage = () =>

@@ -26,6 +26,7 @@ import { openLibrary } from '../src/main/open-library';
 import { DEFAULT_PIPELINE } from '../src/main/vision/pipeline';
 import { callApi, launchChromium, startServe } from '../test/e2e/support';
 import { FIXTURES } from '../test/support/fixtures';
+import { describeCpu } from './machine';
 import type { PersonSummary } from '../src/common/api';
 
 const { values: args } = parseArgs({
@@ -402,6 +403,7 @@ async function main(): Promise<void> {
           .loadavg()
           .map((value) => value.toFixed(1))
           .join(' / ')} (1 / 5 / 15 min) on ${os.cpus().length} cores`,
+        describeCpu(),
         '',
       ].join('\n'),
     );
