@@ -15,6 +15,7 @@ import {
   THUMB_QUALITY,
   THUMB_SIZE,
   writeCacheFile,
+  WRITTEN_CONTENT_TYPE,
   type MediaFile,
 } from '../vision/previews';
 
@@ -72,7 +73,7 @@ export class MediaService {
     const cached = cachedMediaFile(this.cacheDir, kind, key);
     if (cached) return cached;
     const file = mediaCacheFile(this.cacheDir, kind, key);
-    const result = { file, contentType: 'image/jpeg' };
+    const result = { file, contentType: WRITTEN_CONTENT_TYPE };
     let pending = this.making.get(file);
     if (!pending) {
       pending = writeAtomically(file, make).finally(() => this.making.delete(file));

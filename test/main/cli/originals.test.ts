@@ -186,7 +186,7 @@ describe('originals are never written', () => {
       for (const media of [`thumb/${photo.id}`, `photo/${photo.id}`, `face/${face.id}`]) {
         const response = await fetch(`${address[1]}/media/${media}`, { headers });
         expect(response.status, media).toBe(200);
-        expect(response.headers.get('content-type')).toBe('image/jpeg');
+        expect(response.headers.get('content-type')).toBe('image/webp');
         await response.arrayBuffer();
       }
       const api = await fetch(`${address[1]}/api/getPhoto`, {

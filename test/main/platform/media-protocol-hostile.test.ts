@@ -129,7 +129,7 @@ describe('kindred-media:// with hostile addresses', () => {
         const response = await mediaResponse(url, scanned.media);
         expect([200, 404], url).toContain(response.status);
         if (response.status === 200) {
-          expect(response.headers.get('content-type')).toBe('image/jpeg');
+          expect(response.headers.get('content-type')).toBe('image/webp');
           expect(url).toMatch(/^kindred-media:\/\/media\/(thumb|face|photo)\/[1-9]\d*$/);
         }
       }),

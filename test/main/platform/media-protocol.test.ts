@@ -35,15 +35,15 @@ describe('the kindred-media protocol', () => {
     expect(electron.protocol.handle).toHaveBeenCalledWith('kindred-media', expect.any(Function));
   });
 
-  it('serves a ~256 px JPEG thumbnail of an indexed photo, made once into the cache', async () => {
+  it('serves a ~256 px WebP thumbnail of an indexed photo, made once into the cache', async () => {
     const response = await mediaResponse(`kindred-media://media/thumb/${photoId}`, scanned.media);
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe('image/jpeg');
+    expect(response.headers.get('content-type')).toBe('image/webp');
     const image = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
-    expect(image.format).toBe('jpeg');
+    expect(image.format).toBe('webp');
     expect(Math.min(image.width!, image.height!)).toBe(256);
     const cached = fs.readdirSync(path.join(scanned.cacheDir, 'media', 'thumb'), { recursive: true });
-    expect(cached.filter((name) => String(name).endsWith('.jpg'))).toHaveLength(1);
+    expect(cached.filter((name) => String(name).endsWith('.webp'))).toHaveLength(1);
   });
 
   it('serves a square face crop and the screen-sized photo by id', async () => {

@@ -280,10 +280,10 @@ describe('media: only indexed photos and their cache entries', () => {
     ]) {
       const reply = await request(target);
       expect(reply.status, target).toBe(200);
-      expect(reply.headers['content-type']).toBe('image/jpeg');
+      expect(reply.headers['content-type']).toBe('image/webp');
     }
     const cached = fs.readdirSync(path.join(cacheDir, 'media'), { recursive: true }).map(String);
-    expect(cached.filter((name) => name.endsWith('.jpg'))).toHaveLength(3);
+    expect(cached.filter((name) => name.endsWith('.webp'))).toHaveLength(3);
   });
 
   it('refuses a photo that failed to index (it is a file of the library, but not an indexed photo)', async () => {

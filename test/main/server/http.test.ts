@@ -146,7 +146,7 @@ describe('browser mode server', () => {
     const [photo] = await scanned.api.listPhotos();
     const thumb = await request(`/media/thumb/${photo.id}`);
     expect(thumb.status).toBe(200);
-    expect(thumb.headers['content-type']).toBe('image/jpeg');
+    expect(thumb.headers['content-type']).toBe('image/webp');
     expect(thumb.headers['cache-control']).toMatch(/max-age=\d{6,}/);
     const again = await request(`/media/thumb/${photo.id}`, {
       headers: { 'If-None-Match': thumb.headers.etag! },

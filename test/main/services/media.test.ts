@@ -91,26 +91,26 @@ describe('previews made during analysis', () => {
     }
   });
 
-  it('keeps serving the WebP previews of a library made before they were JPEG, even offline', async () => {
+  it('keeps serving the JPEG previews of a library made when they were JPEG, even offline', async () => {
     lib.addPhotos(['groups/bbt4.jpg']);
     const library = lib.open();
     await library.scan([lib.photosDir], { workers: 1, pipeline: DEFAULT_PIPELINE });
     const [photo] = await library.listPhotos();
     const [face] = await library.listFaces();
     const media = new MediaService(new ViewsRepository(library.deps.db), cacheDir());
-    // As an older Kindred left them: the same images, as WebP files beside where the JPEGs go.
+    // As an eighth-session Kindred left them: the same images, as JPEG files beside where the WebPs go.
     const older: string[] = [];
     for (const made of [await media.get('thumb', photo.id), await media.get('face', face.id)]) {
-      expect(made.contentType).toBe('image/jpeg');
-      const webp = made.file.replace(/\.jpg$/, '.webp');
-      await sharp(made.file).webp().toFile(webp);
+      expect(made.contentType).toBe('image/webp');
+      const jpeg = made.file.replace(/\.webp$/, '.jpg');
+      await sharp(made.file).jpeg().toFile(jpeg);
       fs.rmSync(made.file);
-      older.push(webp);
+      older.push(jpeg);
     }
     fs.renameSync(lib.photosDir, `${lib.photosDir}-unplugged`);
-    expect(await media.get('thumb', photo.id)).toEqual({ file: older[0], contentType: 'image/webp' });
-    expect(await media.get('face', face.id)).toEqual({ file: older[1], contentType: 'image/webp' });
-    expect(await media.get('photo', photo.id)).toEqual({ file: older[0], contentType: 'image/webp' });
+    expect(await media.get('thumb', photo.id)).toEqual({ file: older[0], contentType: 'image/jpeg' });
+    expect(await media.get('face', face.id)).toEqual({ file: older[1], contentType: 'image/jpeg' });
+    expect(await media.get('photo', photo.id)).toEqual({ file: older[0], contentType: 'image/jpeg' });
   });
 
   it('makes the transparent parts of a photo white in its previews, as the analysis sees them', async () => {
