@@ -20,7 +20,16 @@ export function vectorInstructions(): string {
   return present.length > 0 ? present.join(' ') : 'none of AVX2, AVX-512, VNNI, AMX';
 }
 
-const VECTOR_FLAGS = ['avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx_vnni', 'avx512_bf16', 'amx_int8', 'amx_bf16'];
+const VECTOR_FLAGS = [
+  'avx2',
+  'fma',
+  'avx512f',
+  'avx512_vnni',
+  'avx_vnni',
+  'avx512_bf16',
+  'amx_int8',
+  'amx_bf16',
+];
 
 /** One line naming the CPU and its vector extensions, for a benchmark's report. */
 export function describeCpu(): string {
