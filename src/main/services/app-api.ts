@@ -140,8 +140,14 @@ export class AppApi implements LibraryApi {
     };
   }
 
+  /**
+   * The suggestions to review, by person. A hidden person's are left out: hiding someone (a
+   * stranger in the background, a person the user no longer wants to see) must not keep asking
+   * "is this them?" in Review and in its count. Their suggestions stay in the library, and come
+   * back if the person is shown again.
+   */
   async reviewGroups(): Promise<ReviewGroup[]> {
-    const people = new Map(this.people.list(true).map((person) => [person.id, person]));
+    const people = new Map(this.people.list(false).map((person) => [person.id, person]));
     const groups = new Map<number, ReviewGroup>();
     for (const { personId, ...face } of this.views.suggestions()) {
       const person = people.get(personId);

@@ -95,6 +95,24 @@ describe('AppApi over a scanned library', () => {
       expect(fs.readFileSync(path.join(scanned.lib.photosDir, name))).toEqual(before);
   });
 
+  it("leaves a hidden person's suggestions out of Review, and brings them back when shown again", async () => {
+    const [own, suggested] = await scanned.api.listFaces();
+    await scanned.api.moveFaces({ faceIds: [own.id], newPersonName: 'Harry' });
+    await scanned.api.unassignFaces({ faceIds: [suggested.id] });
+    const harry = (await scanned.api.listPeople()).find((person) => person.name === 'Harry')!;
+    scanned.library.deps.faces.setSuggestion(suggested.id, harry.id, 0.5);
+    const harrysSuggestions = async () =>
+      (await scanned.api.reviewGroups())
+        .find((group) => group.person.id === harry.id)
+        ?.faces.map((face) => face.faceId);
+
+    expect(await harrysSuggestions()).toEqual([suggested.id]);
+    await scanned.api.setHidden({ personId: harry.id, hidden: true });
+    expect(await harrysSuggestions()).toBeUndefined();
+    await scanned.api.setHidden({ personId: harry.id, hidden: false });
+    expect(await harrysSuggestions()).toEqual([suggested.id]);
+  });
+
   it('removes a folder with its photos and faces, never the files', async () => {
     const [folder] = await scanned.api.listFolders();
     await scanned.api.removeFolder({ folderId: folder.id });
