@@ -13,9 +13,10 @@ import type { RgbImage } from './image';
  * be browsed; the media service fills the rest on demand.
  *
  * WebP, as the app's issue asks. The eighth session wrote JPEG instead, to save encoding time on
- * the 2-core AMD machines of the time (a thumbnail 5.2 ms against 8.5, a face crop 1.9 against
- * 3.4); on the ninth session's machine the default pipeline stays above its 8 photos/s with WebP
- * (docs/benchmarks.md). The JPEG files such a Kindred made are still served (cachedMediaFile).
+ * its slower machine (a thumbnail 5.2 ms against 8.5, a face crop 1.9 against 3.4); on the ninth
+ * session's machine WebP costs about 5 ms a photo more than JPEG, 3.7% of the default pipeline's
+ * throughput (docs/benchmarks.md). The JPEG files such a Kindred made are still served
+ * (cachedMediaFile).
  */
 export const THUMB_SIZE = 256;
 export const FACE_SIZE = 192;
