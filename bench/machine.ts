@@ -4,9 +4,9 @@ import os from 'node:os';
 /**
  * The CPU's vector extensions, among which ONNX Runtime's kernels (and libvips', and Chromium's
  * software rasterizer) choose at run time. The same code ran the default ingest pipeline at
- * 6.1 photos/s on the eighth session's machine and at 9.9 on the ninth's, an Intel Xeon with
- * AVX-512 VNNI and AMX (docs/benchmarks.md); the first session's was an AVX2-only AMD EPYC.
- * A figure means little without them.
+ * 6.1 photos/s on the eighth session's machine and at 7.9–9.9 on the ninth's, an Intel Xeon with
+ * AVX-512 VNNI and AMX, the lower figures while its host was busy (docs/benchmarks.md); the first
+ * session's was an AVX2-only AMD EPYC. A figure means little without them.
  */
 export function vectorInstructions(): string {
   let cpuinfo: string;

@@ -16,7 +16,6 @@ function tempDbFile(): string {
   return path.join(temp.dir, 'library.db');
 }
 
-/** A new library database migrated up to `version`, with foreign keys on and one folder (id 1). */
 /** SQLite's plan for a query, one step a line ("SCAN f USING INDEX …", "USE TEMP B-TREE …"). */
 function queryPlan(db: Database.Database, sql: string): string {
   return db
@@ -26,6 +25,7 @@ function queryPlan(db: Database.Database, sql: string): string {
     .join('\n');
 }
 
+/** A new library database migrated up to `version`, with foreign keys on and one folder (id 1). */
 function databaseAt(version: number): Database.Database {
   const db = new Database(tempDbFile());
   db.pragma('foreign_keys = ON');
