@@ -45,7 +45,12 @@ async function main(): Promise<void> {
       const fitted = await time('decode fitted to 512 (straight to the detector image)', () =>
         decodeScaled(bytes, header, fittedScale),
       );
+      const stat = fs.statSync(file);
+      const onDisk = { path: file, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) };
       await time('decodeForDetection: the working decode and the 512 image from it (the pipeline)', () =>
+        decodeForDetection(bytes, header, onDisk),
+      );
+      await time('decodeForDetection without the file (bytes decoded in full, then resized)', () =>
         decodeForDetection(bytes, header),
       );
       await time('decode at 1/8 (libjpeg DCT scaling only)', () =>

@@ -16,7 +16,10 @@ export async function analyseFile(task: AnalyseTask, sessions: Sessions): Promis
     throw error;
   }
   try {
-    const analysis = await analysePhoto(file.bytes, sessions, task.options);
+    const analysis = await analysePhoto(file.bytes, sessions, task.options, {
+      path: task.path,
+      ...file.facts,
+    });
     let previewWarning: string | null = null;
     if (task.previewsDir) {
       try {

@@ -1,7 +1,11 @@
 import { alignedChip, boxChip } from './aligner';
 import {
+  decodeJpegShrunk,
   decodeRegion,
   decodeScaled,
+  LIBJPEG_SHRINKS,
+  type LibjpegShrink,
+  type PhotoOnDisk,
   PhotoReadError,
   readPhotoHeader,
   resizeScaled,
@@ -102,9 +106,9 @@ const CHIP_SOURCE_FACE_PX = 160;
 
 /**
  * The scale to decode at for landmarks and chips: full detail for small faces, less for big ones.
- * Exact rather than snapped to libjpeg's 1/2, 1/4 or 1/8: sharp shrinks on load as far as it can
- * (CHEAP_DECODE_SCALES) and resizes the rest of the way, which costs about the same to decode,
- * while a larger source makes the crops' supersampling slower. Measured on 20 of bench:ingest's 12-MP photos
+ * Exact rather than snapped to libjpeg's 1/2, 1/4 or 1/8: a region's decode costs about the same
+ * either way (sharp decodes it in full and resizes it in the same pipeline), while a larger source
+ * makes the crops' supersampling slower. Measured on 20 of bench:ingest's 12-MP photos
  * (ms a photo, snapped → exact): decode 226 → 225, landmarks 81 → 48, align 69 → 38.
  */
 export function chipSourceScale(faces: readonly ScoredBox[]): number {
@@ -113,45 +117,44 @@ export function chipSourceScale(faces: readonly ScoredBox[]): number {
 }
 
 /**
- * The scales at which sharp decodes a JPEG most cheaply for the detail they give. libjpeg decodes
- * at 1/2, 1/4 or 1/8 of the size (DCT scaling) for little more than the entropy decoding every
- * decode pays, but sharp shrinks on load by a factor only when the image is to shrink by more than
- * the next whole number (it halves the factor when the shrink's whole part equals it): asked for
- * 1/2 or 1/4 of a 12-MP photo, it decodes it in full or at 1/2 and resizes. So each level gives
- * its most detail at 1/3 (decoded at 1/2), 1/5 (at 1/4) and 1/9 (at 1/8). Measured on 20 of
- * bench:ingest's 4000×3000 JPEGs, one thread, ms a photo: in full 86; to 2000 px 94; to 1333 px
- * 60; to 1000 px 57; to 800 px 50; to 444 px 40 (docs/benchmarks.md).
+ * The working decode keeps the photo's long side at least this long, so that it serves the crops
+ * of faces down to ~8% of it (120 px in the working image, WORKING_DETAIL_MARGIN): in a 12-MP
+ * photo (at 1/2, 2000 px) faces from ~240 px. Photos with smaller faces need a second decode, of
+ * the faces' region; in bench:ingest's set ~45% of the photos did with the working image at 1/3
+ * (the seventh to ninth sessions), at ~56 ms each.
  */
-export const CHEAP_DECODE_SCALES = [1 / 9, 1 / 5, 1 / 3] as const;
+const WORKING_MIN_SIDE = 1500;
 
 /**
- * The working decode keeps the photo's long side at least this long: about twice what the
- * detector's 512 image needs, so that it also serves the crops of faces from ~360 px in a 12-MP
- * photo (at 1/3), for 3 ms more than a 1000-px decode cost before.
- */
-const WORKING_MIN_SIDE = 1000;
-
-/**
- * The scale of the one decode every photo gets: the smallest of CHEAP_DECODE_SCALES that keeps
- * the long side at least WORKING_MIN_SIDE px (1/3 for a 12-MP photo, 1/5 for 24 to 48 MP), or the
- * whole photo below 3,000 px.
+ * The scale of the one decode every photo gets: the smallest of libjpeg's scales (1/8, 1/4, 1/2)
+ * that keeps the long side at least WORKING_MIN_SIDE px (1/2 for 6 to 20 MP, 1/4 for 24 to 48
+ * MP), or the whole photo below 3,000 px.
  */
 export function workingDecodeScale(width: number, height: number): number {
   const long = Math.max(width, height);
-  return CHEAP_DECODE_SCALES.find((scale) => scaledLength(long, scale) >= WORKING_MIN_SIDE) ?? 1;
+  const shrink = LIBJPEG_SHRINKS.find((factor) => scaledLength(long, 1 / factor) >= WORKING_MIN_SIDE);
+  return shrink ? 1 / shrink : 1;
 }
 
 /**
  * Decodes the photo once (the working image) and derives the detector's 512 image from it. The
  * working image also serves the crops when its faces are large enough, and the previews: every
- * decode of a JPEG pays for its entropy decoding whatever its scale (about 50 ms for a 12-MP camera
+ * decode of a JPEG pays for its entropy decoding whatever its scale (about 35 ms for a 12-MP camera
  * file), and a photo whose faces it serves is decoded once instead of twice.
+ *
+ * A JPEG whose file is given is decoded from disk through libjpeg's scaling (decodeJpegShrunk);
+ * without the file, or when that fails, the bytes are decoded in full and resized to the same scale
+ * (about twice the time at 1/2).
  */
 export async function decodeForDetection(
   file: Buffer,
   header: PhotoHeader,
+  onDisk?: PhotoOnDisk,
 ): Promise<{ working: DecodedView; fitted: DecodedView }> {
-  const image = await decodeScaled(file, header, workingDecodeScale(header.width, header.height));
+  const scale = workingDecodeScale(header.width, header.height);
+  const shrunk =
+    onDisk && scale < 1 ? await decodeJpegShrunk(onDisk, header, (1 / scale) as LibjpegShrink) : null;
+  const image = shrunk ?? (await decodeScaled(file, header, scale));
   const fittedScale = DETECTOR_SIZE / Math.max(header.width, header.height);
   const fitted = await resizeScaled(image, header, fittedScale);
   return { working: viewOf(image, header), fitted: { image: fitted, scale: fittedScale } };
@@ -166,7 +169,7 @@ const viewOf = (image: RgbImage, header: PhotoHeader): DecodedView => ({
 /**
  * A face may span this much less than CHIP_SOURCE_FACE_PX in the working image before the photo
  * is decoded again in more detail: ~120 px still gives the chip (whose face spans ~100 px) every
- * pixel it samples. In a 12-MP photo (working image at 1/3), faces from ~360 px wide.
+ * pixel it samples. In a 12-MP photo (working image at 1/2), faces from ~240 px wide.
  */
 const WORKING_DETAIL_MARGIN = 4 / 3;
 
@@ -214,10 +217,15 @@ async function cropSource(
   return viewOf(await resizeScaled(working.image, header, wanted), header);
 }
 
+/**
+ * Finds, aligns and embeds every face of the photo in `file`. `onDisk` is where those bytes were
+ * read from: given, a JPEG's working image is decoded from disk at a libjpeg scale (decodeForDetection).
+ */
 export async function analysePhoto(
   file: Buffer,
   sessions: Sessions,
   options: PipelineOptions = DEFAULT_PIPELINE,
+  onDisk?: PhotoOnDisk,
 ): Promise<PhotoAnalysis> {
   // Before the stage clock starts: a worker creates its detectors on its first photo, which is
   // start-up, not detection.
@@ -231,7 +239,7 @@ export async function analysePhoto(
   };
 
   const header = await readPhotoHeader(file);
-  const { working, fitted } = await decodeForDetection(file, header);
+  const { working, fitted } = await decodeForDetection(file, header, onDisk);
   lap('decode');
 
   let boxes = await findFaces(detectors, fitted.image, fitted.scale, header.width, header.height, {

@@ -1,11 +1,16 @@
 /**
  * A large photo is decoded once (pipeline.ts, decodeForDetection): the working image at a libjpeg
  * scale serves the detector's 512 image, the crops and the previews, and a second, more detailed
- * decode, of the faces' region only, happens when the faces are too small for it. These tests hold the pipeline to what
- * it gives on the original fixture: the same faces, at the same places, with near descriptors.
+ * decode, of the faces' region only, happens when the faces are too small for it. These tests hold
+ * the pipeline to what it gives on the original fixture: the same faces, at the same places, with
+ * near descriptors. The enlarged photos are written to disk, as the pool's workers read them: a
+ * JPEG's working image is decoded from the file (decode.ts, decodeJpegShrunk).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { euclideanDistance } from '../../../src/main/vision/embedder';
 import type { Sessions } from '../../../src/main/vision/models';
 import {
@@ -15,15 +20,22 @@ import {
   type PhotoAnalysis,
 } from '../../../src/main/vision/pipeline';
 import { leftToRight, loadTestSessions, readFixture } from './helpers';
+import type { PhotoOnDisk } from '../../../src/main/vision/decode';
 
 let sessions: Sessions;
 beforeAll(async () => {
   sessions = await loadTestSessions();
 });
+const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-working-decode-'));
+afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 
-/** The fixture group photo enlarged to `width` px, as a camera-sized JPEG. */
-async function enlarged(fixturePath: string, width: number): Promise<Buffer> {
-  return sharp(readFixture(fixturePath)).resize(width).jpeg({ quality: 92 }).toBuffer();
+/** The fixture group photo enlarged to `width` px, as a camera-sized JPEG file. */
+async function enlarged(fixturePath: string, width: number): Promise<{ bytes: Buffer; onDisk: PhotoOnDisk }> {
+  const bytes = await sharp(readFixture(fixturePath)).resize(width).jpeg({ quality: 92 }).toBuffer();
+  const file = path.join(folder, `${path.basename(fixturePath, '.jpg')}-${width}.jpg`);
+  fs.writeFileSync(file, bytes);
+  const stat = fs.statSync(file);
+  return { bytes, onDisk: { path: file, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) } };
 }
 
 /** The most detailed decode the analysis held: the one its crops were cut from. */
@@ -32,7 +44,8 @@ const cropSourceScale = (analysis: PhotoAnalysis) =>
 
 async function compareWithOriginal(fixturePath: string, width: number) {
   const original = await analysePhoto(readFixture(fixturePath), sessions, DEFAULT_PIPELINE);
-  const large = await analysePhoto(await enlarged(fixturePath, width), sessions, DEFAULT_PIPELINE);
+  const { bytes, onDisk } = await enlarged(fixturePath, width);
+  const large = await analysePhoto(bytes, sessions, DEFAULT_PIPELINE, onDisk);
   const factor = large.header.width / original.header.width;
   const pairs = leftToRight(large.faces).map((face, i) => ({ face, twin: leftToRight(original.faces)[i] }));
   return { original, large, factor, pairs };
@@ -42,29 +55,30 @@ describe('workingDecodeScale', () => {
   it.each([
     [400, 300, 1],
     [2999, 2000, 1],
-    [3000, 2000, 1 / 3],
-    [4000, 3000, 1 / 3],
-    [3000, 4000, 1 / 3],
-    [4999, 3000, 1 / 3],
-    [5000, 4000, 1 / 5],
-    [8000, 6000, 1 / 5],
-    [9000, 6000, 1 / 9],
-    [60000, 4000, 1 / 9],
+    [3000, 2000, 1 / 2],
+    [4000, 3000, 1 / 2],
+    [3000, 4000, 1 / 2],
+    [5999, 4000, 1 / 2],
+    [6000, 4000, 1 / 4],
+    [8000, 6000, 1 / 4],
+    [11999, 9000, 1 / 4],
+    [12000, 9000, 1 / 8],
+    [60000, 4000, 1 / 8],
   ])('%i×%i px decodes at %f', (width, height, scale) => {
     expect(workingDecodeScale(width, height)).toBe(scale);
   });
 });
 
 describe('a camera-sized photo (12–14 MP)', () => {
-  it('whose faces are large enough is decoded once, at a third of its size, and gives the original faces', async () => {
+  it('whose faces are large enough is decoded once, at half its size, and gives the original faces', async () => {
     // bbt4's faces are 79–92 px wide in 710: over 500 px at 4,600, over 120 px in the working image.
     const { original, large, factor, pairs } = await compareWithOriginal('groups/bbt4.jpg', 4600);
     expect(large.faces).toHaveLength(original.faces.length);
-    // The detector's image and the working image (1,533 px wide); the crop source is no finer.
-    const working = large.views.filter((view) => Math.abs(view.scale - 1 / 3) < 0.001);
+    // The detector's image and the working image (2,300 px wide); the crop source is no finer.
+    const working = large.views.filter((view) => Math.abs(view.scale - 1 / 2) < 0.001);
     expect(working).toHaveLength(1);
-    expect(working[0].image.width).toBe(1533);
-    expect(cropSourceScale(large)).toBeLessThan(1 / 3 + 0.001);
+    expect(working[0].image.width).toBe(2300);
+    expect(cropSourceScale(large)).toBeLessThan(1 / 2 + 0.001);
     for (const { face, twin } of pairs) {
       expect(Math.abs(face.box.x / factor - twin.box.x)).toBeLessThan(twin.box.width * 0.1);
       expect(Math.abs(face.box.width / factor - twin.box.width)).toBeLessThan(twin.box.width * 0.1);
@@ -76,10 +90,10 @@ describe('a camera-sized photo (12–14 MP)', () => {
     const { original, large, pairs } = await compareWithOriginal('groups/bbt1.jpg', 3200);
     expect(large.faces).toHaveLength(original.faces.length);
     const smallest = Math.min(...large.faces.map((face) => Math.min(face.box.width, face.box.height)));
-    // In the working image (a third of the size) the smallest face spans under 120 px: the crops
-    // come from a finer decode.
-    expect(large.views.some((view) => Math.abs(view.scale - 1 / 3) < 0.001)).toBe(true);
-    expect(smallest / 3).toBeLessThan(120);
+    // In the working image (half the size) the smallest face spans under 120 px: the crops come
+    // from a finer decode.
+    expect(large.views.some((view) => Math.abs(view.scale - 1 / 2) < 0.001)).toBe(true);
+    expect(smallest / 2).toBeLessThan(120);
     expect(smallest * cropSourceScale(large)).toBeGreaterThanOrEqual(159);
     // That decode is of the faces' part of the photo only, and holds each face with its margin.
     const finer = large.views.find((view) => view.scale === cropSourceScale(large))!;
