@@ -66,7 +66,7 @@ describe('the int8 SSD detector', () => {
       const fitted = await decodeScaled(bytes, header, scale);
       const detect = (session: ort.InferenceSession) =>
         findFaces(
-          { firstPasses: session, frameFilling: session },
+          { firstPasses: session, frameFilling: () => Promise.resolve(session) },
           fitted,
           scale,
           header.width,

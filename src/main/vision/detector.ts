@@ -33,11 +33,12 @@ export type PaddedPassRule = 'always' | 'when-unsure' | 'never';
 /**
  * The detector that runs the first passes (the plain pass and the 2× canvas) and the one that
  * runs the frame-filling passes (2.5× and 3× canvases): they may differ in precision
- * (pipeline.ts, DetectorChoice).
+ * (pipeline.ts, DetectorChoice). The frame-filling one is asked for only when a photo needs it:
+ * few photos do (none of bench:ingest's), and a float32 detector holds ~35 MB in each worker.
  */
 export interface PassDetectors {
   firstPasses: ort.InferenceSession;
-  frameFilling: ort.InferenceSession;
+  frameFilling: () => Promise<ort.InferenceSession>;
 }
 
 export interface DetectionOptions {
@@ -147,9 +148,9 @@ export async function findFaces(
   options: DetectionOptions,
 ): Promise<ScoredBox[]> {
   const minScore = options.minScore ?? MIN_SCORE;
-  const detect = (factor: number, floor: number) =>
+  const detect = async (factor: number, floor: number) =>
     detectInPass(
-      factor <= 2 ? detectors.firstPasses : detectors.frameFilling,
+      factor <= 2 ? detectors.firstPasses : await detectors.frameFilling(),
       buildPass(fitted, fittedScale, factor),
       photoWidth,
       photoHeight,

@@ -53,18 +53,20 @@ export interface PipelineOptions {
 export type DetectorChoice =
   DetectorPrecision | { firstPasses: DetectorPrecision; frameFilling: DetectorPrecision };
 
-/** The detector sessions a choice names, loaded on first use. */
+/**
+ * The detector sessions a choice names, each loaded on first use: the first passes' now, the
+ * frame-filling passes' when a photo first needs them.
+ */
 export async function passDetectors(
   sessions: Sessions,
   choice: DetectorChoice = 'fp32',
 ): Promise<PassDetectors> {
   const { firstPasses, frameFilling } =
     typeof choice === 'string' ? { firstPasses: choice, frameFilling: choice } : choice;
-  const [first, filling] = await Promise.all([
-    sessions.detector(firstPasses),
-    sessions.detector(frameFilling),
-  ]);
-  return { firstPasses: first, frameFilling: filling };
+  return {
+    firstPasses: await sessions.detector(firstPasses),
+    frameFilling: () => sessions.detector(frameFilling),
+  };
 }
 
 export const DEFAULT_PIPELINE: PipelineOptions = {
@@ -227,8 +229,9 @@ export async function analysePhoto(
   options: PipelineOptions = DEFAULT_PIPELINE,
   onDisk?: PhotoOnDisk,
 ): Promise<PhotoAnalysis> {
-  // Before the stage clock starts: a worker creates its detectors on its first photo, which is
-  // start-up, not detection.
+  // Before the stage clock starts: a worker creates its first passes' detector on its first photo,
+  // which is start-up, not detection (the frame-filling one, on the first photo that needs it, is
+  // counted in that photo's detection).
   const detectors = await passDetectors(sessions, options.detectorPrecision);
   const timings: StageTimings = { decode: 0, detect: 0, landmarks: 0, align: 0, embed: 0 };
   let started = performance.now();

@@ -24,6 +24,7 @@ async function detect(fixturePath: string, rule: PaddedPassRule) {
   const header = await readPhotoHeader(bytes);
   const { fitted } = await decodeForDetection(bytes, header);
   let runs = 0;
+  let frameFillingAsked = 0;
   const counted = (session: ort.InferenceSession) =>
     new Proxy(session, {
       get(target, property, receiver) {
@@ -37,14 +38,20 @@ async function detect(fixturePath: string, rule: PaddedPassRule) {
     });
   const { firstPasses, frameFilling } = await passDetectors(sessions, DEFAULT_PIPELINE.detectorPrecision);
   const faces = await findFaces(
-    { firstPasses: counted(firstPasses), frameFilling: counted(frameFilling) },
+    {
+      firstPasses: counted(firstPasses),
+      frameFilling: async () => {
+        frameFillingAsked++;
+        return counted(await frameFilling());
+      },
+    },
     fitted.image,
     fitted.scale,
     header.width,
     header.height,
     { paddedPass: rule },
   );
-  return { faces, runs };
+  return { faces, runs, frameFillingAsked };
 }
 
 describe("the 2× canvas pass 'when-unsure'", () => {
@@ -53,6 +60,9 @@ describe("the 2× canvas pass 'when-unsure'", () => {
     const always = await detect('groups/bbt1.jpg', 'always');
     expect(whenUnsure.runs).toBe(1);
     expect(always.runs).toBe(2);
+    // Faces found: the frame-filling detector (float32, ~35 MB a worker) is never asked for.
+    expect(whenUnsure.frameFillingAsked).toBe(0);
+    expect(always.frameFillingAsked).toBe(0);
     expect(whenUnsure.faces).toHaveLength(4);
     // The same faces; the boxes differ a little where the always-run pass's box scored higher.
     expect(always.faces).toHaveLength(4);
@@ -74,5 +84,8 @@ describe("the 2× canvas pass 'when-unsure'", () => {
     expect(never.faces.length).toBeGreaterThan(0);
     expect(whenUnsure.runs).toBeGreaterThanOrEqual(2);
     expect(whenUnsure.faces).toHaveLength(0);
+    // No face in the first two passes: the frame-filling passes look for one that fills the frame.
+    expect(whenUnsure.frameFillingAsked).toBe(2);
+    expect(whenUnsure.runs).toBe(4);
   });
 });
