@@ -153,8 +153,8 @@ export async function analysePending(
 ): Promise<void> {
   const { pool } = deps;
   const writer = new BatchWriter(deps, tally, onWritten);
-  // Enough tasks in flight to keep every worker busy, few enough that results never pile up.
-  const inFlight = pool.workers * 2;
+  // Enough tasks in flight to keep every slot of the pool busy, few enough that results never pile up.
+  const inFlight = pool.slots * 2;
   let next = 0;
   let failure: { error: unknown } | undefined;
   const runLane = async () => {

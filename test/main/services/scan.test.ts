@@ -93,6 +93,7 @@ describe('scanning a folder', () => {
     // Dies on the third photo, as a killed process would: the first two results are already written.
     const dying: AnalysisPool = {
       workers: 1,
+      slots: 1,
       analyse: async (task) => {
         if (++served > 2) throw new Error('simulated crash');
         return real.analyse(task);
