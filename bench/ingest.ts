@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PIPELINE, type PipelineOptions } from '../src/main/vision/pipeline';
-import { defaultWorkerCount } from '../src/main/vision/pool';
+import { defaultWorkerCount, TASKS_PER_WORKER } from '../src/main/vision/pool';
 import { waitForQuietMachine } from './cpu-load';
 import { vectorInstructions } from './machine';
 import {
@@ -307,7 +307,9 @@ function printTargets(runs: Runs): void {
 
 function printStages(runs: Runs): void {
   console.log(
-    `\nTime per stage, ms per photo. Worker stages: each worker's own time, summed over the workers.\n` +
+    `\nTime per stage, ms per photo. Worker stages: each photo's wall time in its worker, summed over the\n` +
+      `  photos; a worker analyses ${TASKS_PER_WORKER} photos at once, so they include the time the other photo held\n` +
+      `  the worker's thread, and add up to more than wall×workers/photos (up to ${TASKS_PER_WORKER}×).\n` +
       `  write: the single writer's transactions; grouping etc.: what scan() does after the analysis\n` +
       `  (closing the pool, grouping the new faces into people); both on the main thread.`,
   );

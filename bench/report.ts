@@ -93,8 +93,9 @@ const WORKER_STAGES = ['decode', 'detect', 'landmarks', 'align', 'embed'];
 const MAIN_STAGES = ['write', 'afterScan'];
 
 /**
- * Milliseconds per photo in each stage. Worker stages are each worker's own time, summed over
- * the workers, so with N workers busy all the time `workers total` ≈ `wall × workers / photos`.
+ * Milliseconds per photo in each stage. Worker stages are each photo's wall time in its worker,
+ * summed over the photos; with TASKS_PER_WORKER photos at once in a worker they overlap, and
+ * `workers total` exceeds `wall × workers / photos` (up to TASKS_PER_WORKER times).
  */
 export function stageTable(rows: readonly Row[]): string {
   return table(
