@@ -1,6 +1,7 @@
 /**
  * A vision worker thread (piscina). Each worker loads its own ONNX Runtime sessions once and
- * analyses one photo per task; it never touches SQLite: results go back to the single writer.
+ * analyses one photo per task, TASKS_PER_WORKER tasks at a time (pool.ts); it never touches
+ * SQLite: results go back to the single writer.
  */
 import sharp from 'sharp';
 import { workerData } from 'node:worker_threads';
