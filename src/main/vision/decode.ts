@@ -150,17 +150,24 @@ export async function decodeScaled(file: Buffer, header: PhotoHeader, scale: num
 }
 
 /**
- * libvips keeps its error messages in one buffer for the whole process: when two workers fail at
- * the same moment, one may find it emptied and report "Unknown error". The cause is worth one more
- * try (a second failure in a row is reported as it comes).
+ * A libvips failure whose message lost its cause: empty, "Unknown error", or sharp's "Input buffer
+ * has corrupt header: " with nothing after it.
  */
-async function withCause<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (!/^\s*(Unknown error)?\s*$/i.test(error instanceof Error ? error.message : String(error)))
-      throw error;
-    return run();
+const CAUSELESS = /^\s*(Input (buffer|file) has corrupt header:)?\s*(Unknown error)?\s*$/i;
+
+/**
+ * libvips keeps its error messages in one buffer for the whole process: when two decodes fail at
+ * the same moment (two workers, two photos each), one may find it emptied. The cause is worth up to
+ * two more tries; a failure that keeps losing its cause is reported as it comes.
+ */
+export async function withCause<T>(run: () => Promise<T>, retries = 2): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= retries || !CAUSELESS.test(error instanceof Error ? error.message : String(error)))
+        throw error;
+    }
   }
 }
 

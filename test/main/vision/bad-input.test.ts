@@ -12,7 +12,7 @@ import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { analyseFile } from '../../../src/main/vision/analyse-file';
-import { MAX_PIXELS } from '../../../src/main/vision/decode';
+import { MAX_PIXELS, withCause } from '../../../src/main/vision/decode';
 import type { Sessions } from '../../../src/main/vision/models';
 import { DEFAULT_PIPELINE } from '../../../src/main/vision/pipeline';
 import type { AnalyseResult } from '../../../src/main/vision/task';
@@ -278,5 +278,34 @@ describe('after all of that', () => {
   it('the same process still analyses a good photo', async () => {
     const result = await expectIndexed(fixture('groups/bbt3.jpg'));
     expect(result.faces).toHaveLength(5);
+  });
+});
+
+describe("a libvips failure whose cause another thread's failure cleared", () => {
+  /** A decode that fails with `messages` in turn, then succeeds. */
+  const failing = (...messages: string[]) => {
+    let call = 0;
+    return () => {
+      const message = messages[call++];
+      return message === undefined ? Promise.resolve('decoded') : Promise.reject(new Error(message));
+    };
+  };
+
+  it.each([
+    [''],
+    ['Unknown error'],
+    ['Input buffer has corrupt header: '],
+    ['Input file has corrupt header:'],
+  ])('is tried again when its message is %j, until the cause shows', async (causeless) => {
+    await expect(withCause(failing(causeless, 'VipsJpeg: Premature end of input file'))).rejects.toThrow(
+      'Premature end',
+    );
+    await expect(withCause(failing(causeless, causeless))).resolves.toBe('decoded');
+  });
+
+  it('is reported as it comes after two more tries, and a failure with a cause at once', async () => {
+    const causeless = 'Input buffer has corrupt header: ';
+    await expect(withCause(failing(causeless, causeless, causeless))).rejects.toThrow(causeless.trim());
+    await expect(withCause(failing('VipsJpeg: bad Huffman table', 'never read'))).rejects.toThrow('Huffman');
   });
 });
