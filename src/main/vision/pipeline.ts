@@ -120,7 +120,7 @@ export function chipSourceScale(faces: readonly ScoredBox[]): number {
 
 /**
  * The working decode keeps the photo's long side at least this long, so that it serves the crops
- * of faces down to ~8% of it (120 px in the working image, WORKING_DETAIL_MARGIN): in a 12-MP
+ * of faces down to 8% of it or less (120 px in the working image, WORKING_DETAIL_MARGIN): in a 12-MP
  * photo (at 1/2, 2000 px) faces from ~240 px. Photos with smaller faces need a second decode, of
  * the faces' region; in bench:ingest's set ~45% of the photos did with the working image at 1/3
  * (the seventh to ninth sessions), at ~56 ms each.
