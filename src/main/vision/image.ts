@@ -30,6 +30,9 @@ export interface SourceWindow {
   bottom: number;
 }
 
+/** No window: the whole plane (the image's own edges still bound what is read). */
+const EVERYWHERE: SourceWindow = { left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity };
+
 /**
  * Renders `size`×`size` output pixels through `map` into NHWC float RGB (0..255).
  * When one output pixel covers several source pixels, it averages a k×k grid of samples so
@@ -46,7 +49,7 @@ export function warpToTensor(
   outHeight: number,
   out: Float32Array,
   outOffset: number,
-  window?: SourceWindow,
+  window: SourceWindow = EVERYWHERE,
 ): void {
   const { data, width, height } = image;
   const originX = image.originX ?? 0;
@@ -59,10 +62,7 @@ export function warpToTensor(
   }
   const inv = 1 / (k * k);
   const rowStride = width * 3;
-  const left = window ? window.left : -Infinity;
-  const top = window ? window.top : -Infinity;
-  const right = window ? window.right : Infinity;
-  const bottom = window ? window.bottom : Infinity;
+  const { left, top, right, bottom } = window;
   for (let v = 0; v < outHeight; v++) {
     for (let u = 0; u < outWidth; u++) {
       let r = 0;
@@ -198,29 +198,11 @@ function warpAxisAligned(
   outHeight: number,
   out: Float32Array,
   outOffset: number,
-  window?: SourceWindow,
+  window: SourceWindow,
 ): void {
   const { data, width, height } = image;
-  const columns = axisTaps(
-    outWidth,
-    map.a,
-    map.tx,
-    k,
-    window ? window.left : -Infinity,
-    window ? window.right : Infinity,
-    image.originX ?? 0,
-    width,
-  );
-  const rows = axisTaps(
-    outHeight,
-    map.d,
-    map.ty,
-    k,
-    window ? window.top : -Infinity,
-    window ? window.bottom : Infinity,
-    image.originY ?? 0,
-    height,
-  );
+  const columns = axisTaps(outWidth, map.a, map.tx, k, window.left, window.right, image.originX ?? 0, width);
+  const rows = axisTaps(outHeight, map.d, map.ty, k, window.top, window.bottom, image.originY ?? 0, height);
   // The source rows any output row reads, each filtered along its columns once.
   let firstRow = height;
   let lastRow = -1;
