@@ -128,14 +128,13 @@ export function chipSourceScale(faces: readonly ScoredBox[]): number {
 const WORKING_MIN_SIDE = 1500;
 
 /**
- * The scale of the one decode every photo gets: the smallest of libjpeg's scales (1/8, 1/4, 1/2)
- * that keeps the long side at least WORKING_MIN_SIDE px (1/2 for 6 to 20 MP, 1/4 for 24 to 48
- * MP), or the whole photo below 3,000 px.
+ * How much the one decode every photo gets shrinks it: the largest of libjpeg's factors (8, 4, 2)
+ * that keeps the long side at least WORKING_MIN_SIDE px (2 for 6 to 20 MP, 4 for 24 to 48 MP), or
+ * 1, the whole photo, below 3,000 px.
  */
-export function workingDecodeScale(width: number, height: number): number {
+export function workingDecodeShrink(width: number, height: number): LibjpegShrink | 1 {
   const long = Math.max(width, height);
-  const shrink = LIBJPEG_SHRINKS.find((factor) => scaledLength(long, 1 / factor) >= WORKING_MIN_SIDE);
-  return shrink ? 1 / shrink : 1;
+  return LIBJPEG_SHRINKS.find((factor) => scaledLength(long, 1 / factor) >= WORKING_MIN_SIDE) ?? 1;
 }
 
 /**
@@ -153,10 +152,9 @@ export async function decodeForDetection(
   header: PhotoHeader,
   onDisk?: PhotoOnDisk,
 ): Promise<{ working: DecodedView; fitted: DecodedView }> {
-  const scale = workingDecodeScale(header.width, header.height);
-  const shrunk =
-    onDisk && scale < 1 ? await decodeJpegShrunk(onDisk, header, (1 / scale) as LibjpegShrink) : null;
-  const image = shrunk ?? (await decodeScaled(file, header, scale));
+  const shrink = workingDecodeShrink(header.width, header.height);
+  const shrunk = onDisk && shrink !== 1 ? await decodeJpegShrunk(onDisk, header, shrink) : null;
+  const image = shrunk ?? (await decodeScaled(file, header, 1 / shrink));
   const fittedScale = DETECTOR_SIZE / Math.max(header.width, header.height);
   const fitted = await resizeScaled(image, header, fittedScale);
   return { working: viewOf(image, header), fitted: { image: fitted, scale: fittedScale } };

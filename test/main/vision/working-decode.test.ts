@@ -16,7 +16,7 @@ import type { Sessions } from '../../../src/main/vision/models';
 import {
   analysePhoto,
   DEFAULT_PIPELINE,
-  workingDecodeScale,
+  workingDecodeShrink,
   type PhotoAnalysis,
 } from '../../../src/main/vision/pipeline';
 import { leftToRight, loadTestSessions, readFixture } from './helpers';
@@ -51,7 +51,7 @@ async function compareWithOriginal(fixturePath: string, width: number) {
   return { original, large, factor, pairs };
 }
 
-describe('workingDecodeScale', () => {
+describe('workingDecodeShrink', () => {
   it.each([
     [400, 300, 1],
     [2999, 2000, 1],
@@ -65,7 +65,7 @@ describe('workingDecodeScale', () => {
     [12000, 9000, 1 / 8],
     [60000, 4000, 1 / 8],
   ])('%i×%i px decodes at %f', (width, height, scale) => {
-    expect(workingDecodeScale(width, height)).toBe(scale);
+    expect(1 / workingDecodeShrink(width, height)).toBe(scale);
   });
 });
 
