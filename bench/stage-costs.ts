@@ -17,6 +17,7 @@ import { decodeJpegShrunk, decodeScaled, readPhotoHeader } from '../src/main/vis
 import { buildPass, detectInPass, DETECTOR_SIZE } from '../src/main/vision/detector';
 import { loadSessions, resolveModelsDir } from '../src/main/vision/models';
 import { decodeForDetection, DEFAULT_PIPELINE } from '../src/main/vision/pipeline';
+import { fileFacts } from '../src/main/vision/read-file';
 import { ensurePhotoSet } from './make-photos';
 
 const { values: args } = parseArgs({ options: { photos: { type: 'string', default: '20' } } });
@@ -45,8 +46,7 @@ async function main(): Promise<void> {
       const fitted = await time('decode fitted to 512 (straight to the detector image)', () =>
         decodeScaled(bytes, header, fittedScale),
       );
-      const stat = fs.statSync(file);
-      const onDisk = { path: file, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) };
+      const onDisk = { path: file, ...fileFacts(fs.statSync(file)) };
       await time('decodeForDetection: the working decode and the 512 image from it (the pipeline)', () =>
         decodeForDetection(bytes, header, onDisk),
       );

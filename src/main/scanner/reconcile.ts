@@ -5,6 +5,7 @@ import type { HashedPhoto, KnownFile, PhotosRepository } from '../repositories/p
 import { hashFile } from './hash-file';
 import { isLoopAlias, isPhotoPath, walkPhotos, type WalkedFile, type WalkProblem } from './walk';
 import { writeTransaction } from '../db/write-transaction';
+import { fileFacts } from '../vision/read-file';
 
 export interface ReconcileDependencies {
   db: LibraryDatabase;
@@ -86,7 +87,7 @@ export async function reconcileFolder(
     if (stat?.isDirectory()) {
       for (const file of await walkPhotos(scope, problem)) onDisk.set(file.path, file);
     } else if (stat?.isFile() && isPhotoPath(scope)) {
-      onDisk.set(scope, { path: scope, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) });
+      onDisk.set(scope, { path: scope, ...fileFacts(stat) });
     }
     const at = photos.knownAt(scope);
     if (at) known.set(at.path, at);

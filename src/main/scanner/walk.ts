@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import { fileFacts } from '../vision/read-file';
 
 /**
  * File endings Kindred treats as photos. HEIC/HEIF are listed even where this build's decoder
@@ -85,8 +86,7 @@ export async function walkPhotos(
           continue; // a dangling link is not a photo
         }
         if (target.isDirectory()) await visitDir(full);
-        else if (target.isFile() && isPhotoPath(full))
-          files.push({ path: full, size: target.size, mtimeMs: Math.trunc(target.mtimeMs) });
+        else if (target.isFile() && isPhotoPath(full)) files.push({ path: full, ...fileFacts(target) });
       }
     }
   }
@@ -94,7 +94,7 @@ export async function walkPhotos(
   async function addFile(full: string): Promise<void> {
     try {
       const stat = await fs.stat(full);
-      if (stat.isFile()) files.push({ path: full, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) });
+      if (stat.isFile()) files.push({ path: full, ...fileFacts(stat) });
     } catch (error) {
       onProblem({ path: full, message: describeStatError(full, error as NodeJS.ErrnoException) });
     }

@@ -3,6 +3,8 @@ import exifReader from 'exif-reader';
 import sharp, { type FormatEnum, type Metadata, type Sharp } from 'sharp';
 import { swapsSides, uprightToStored } from '../interchange/orientation';
 import type { RgbImage } from './image';
+import { fileFacts } from './read-file';
+import type { FileFacts } from './task';
 
 /**
  * Above this many pixels a file is refused before any pixel is decoded: a decompression bomb
@@ -231,11 +233,7 @@ async function decodeOnce(
 }
 
 /** A photo file on disk, with the size and modification time it had when its bytes were read. */
-export interface PhotoOnDisk {
-  path: string;
-  size: number;
-  mtimeMs: number;
-}
+export type PhotoOnDisk = FileFacts & { path: string };
 
 /** The factors by which libjpeg decodes a JPEG smaller (DCT scaling), most detailed last. */
 export const LIBJPEG_SHRINKS = [8, 4, 2] as const;
@@ -265,7 +263,8 @@ export async function decodeJpegShrunk(
   const unchanged = async () => {
     try {
       const stat = await fs.promises.stat(photo.path);
-      return stat.isFile() && stat.size === photo.size && Math.trunc(stat.mtimeMs) === photo.mtimeMs;
+      const now = fileFacts(stat);
+      return stat.isFile() && now.size === photo.size && now.mtimeMs === photo.mtimeMs;
     } catch {
       return false;
     }

@@ -30,6 +30,14 @@ function describeFsError(error: NodeJS.ErrnoException): string {
 }
 
 /**
+ * The facts by which Kindred tells whether a file changed: its size and its modification time in
+ * whole milliseconds (what the library stores; sub-millisecond digits differ between file systems).
+ */
+export function fileFacts(stat: { size: number; mtimeMs: number }): FileFacts {
+  return { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) };
+}
+
+/**
  * Reads a whole file with the size and mtime it had when opened, and its SHA-256, which is how
  * a photo keeps its identity when it is moved or renamed. One read serves hashing and decoding.
  */
@@ -46,7 +54,7 @@ export async function readPhotoFile(
   }
   try {
     const stat = await handle.stat();
-    const facts = { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) };
+    const facts = fileFacts(stat);
     if (!stat.isFile()) throw new FileReadError('not a regular file', facts);
     if (stat.size > MAX_FILE_BYTES) {
       throw new FileReadError(

@@ -17,6 +17,7 @@ import {
 } from '../../../src/main/vision/decode';
 import { halve, type RgbImage } from '../../../src/main/vision/image';
 import { decodeForDetection } from '../../../src/main/vision/pipeline';
+import { fileFacts } from '../../../src/main/vision/read-file';
 import { readFixture } from './helpers';
 
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-jpeg-shrink-'));
@@ -26,8 +27,7 @@ afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 function onDisk(name: string, bytes: Buffer): PhotoOnDisk {
   const file = path.join(folder, name);
   fs.writeFileSync(file, bytes);
-  const stat = fs.statSync(file);
-  return { path: file, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) };
+  return { path: file, ...fileFacts(fs.statSync(file)) };
 }
 
 /** The mean difference of a channel between two images of the same size. */

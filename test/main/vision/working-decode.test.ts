@@ -21,6 +21,7 @@ import {
 } from '../../../src/main/vision/pipeline';
 import { leftToRight, loadTestSessions, readFixture } from './helpers';
 import type { PhotoOnDisk } from '../../../src/main/vision/decode';
+import { fileFacts } from '../../../src/main/vision/read-file';
 
 let sessions: Sessions;
 beforeAll(async () => {
@@ -34,8 +35,7 @@ async function enlarged(fixturePath: string, width: number): Promise<{ bytes: Bu
   const bytes = await sharp(readFixture(fixturePath)).resize(width).jpeg({ quality: 92 }).toBuffer();
   const file = path.join(folder, `${path.basename(fixturePath, '.jpg')}-${width}.jpg`);
   fs.writeFileSync(file, bytes);
-  const stat = fs.statSync(file);
-  return { bytes, onDisk: { path: file, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) } };
+  return { bytes, onDisk: { path: file, ...fileFacts(fs.statSync(file)) } };
 }
 
 /** The most detailed decode the analysis held: the one its crops were cut from. */
