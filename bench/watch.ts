@@ -24,6 +24,7 @@ import { resolveLibrary } from '../src/main/library-paths';
 import { openLibrary } from '../src/main/open-library';
 import type { LibraryService } from '../src/main/services/library';
 import { LibraryWatcher, type WatchChange } from '../src/main/watcher/library-watcher';
+import { fileFacts } from '../src/main/vision/read-file';
 import { FIXTURES } from '../test/support/fixtures';
 import { coresBusy, processCpuMs, readCpuTicks } from './cpu-load';
 
@@ -82,7 +83,8 @@ function registerAsIndexed(
           hash = byInode.get(stat.ino) ?? createHash('sha256').update(fs.readFileSync(file)).digest('hex');
           byInode.set(stat.ino, hash);
         }
-        insert.run(folderId, file, stat.size, Math.trunc(stat.mtimeMs), hash, now);
+        const { size, mtimeMs } = fileFacts(stat);
+        insert.run(folderId, file, size, mtimeMs, hash, now);
       }
     })();
   } finally {
